@@ -1,0 +1,62 @@
+"""Defaults for every environment: development on the embedded SQLite database.
+
+Anything here can be overridden by an environment variable with the ``MEETINGS_`` prefix
+(``MEETINGS_SECRET_KEY``, ``MEETINGS_DATABASE_URL`` …); values are parsed as JSON when they can be.
+"""
+
+from datetime import timedelta
+
+# Development only: production.py refuses to start without a real one.
+SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+
+# None means the embedded SQLite database at instance/meetings.sqlite3 (WAL mode, BEGIN IMMEDIATE).
+DATABASE_URL = None
+# Redis for rate limits (and, later, caches) shared between processes; memory when unset.
+REDIS_URL = None
+
+SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
+SQLALCHEMY_RECORD_QUERIES = False
+
+# Cookies: signed, HttpOnly, SameSite=Lax. Secure is switched on in production.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+SESSION_PROTECTION = "strong"
+
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+# Uploads: 10 MB per file; the request may carry a little more for the other fields.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 256 * 1024
+UPLOAD_FOLDER = None  # None: instance/uploads
+
+# Accounts
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_RESET_MAX_AGE = 3600  # seconds
+LOGIN_RATE_LIMIT = "5 per minute"  # per client address and, separately, per account
+RATELIMIT_ENABLED = True
+RATELIMIT_HEADERS_ENABLED = True
+
+# Mail: "file" writes each message under instance/mail/ and to the log; "smtp" sends it;
+# "memory" keeps it in a list (tests).
+MAIL_BACKEND = "file"
+MAIL_SENDER = "Meetings secretariat <no-reply@meetings.localhost>"
+SMTP_HOST = "localhost"
+SMTP_PORT = 587
+SMTP_USERNAME = None
+SMTP_PASSWORD = None
+SMTP_STARTTLS = True
+
+# Languages: the six official languages of the United Nations; English is the source text.
+LANGUAGES = ["en", "fr", "es", "ru", "zh", "ar"]
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+
+# Absolute address of the site, used in e-mails and calendar feeds built outside a request.
+PUBLIC_URL = "http://127.0.0.1:5000"
+# Stable host part of calendar UIDs (sitting-<id>@<this>); never change it once feeds are out.
+CALENDAR_UID_DOMAIN = "meetings.localhost"
+
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_COUNT = 0

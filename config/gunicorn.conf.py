@@ -1,0 +1,23 @@
+"""gunicorn settings: ``gunicorn -c config/gunicorn.conf.py wsgi:app``.
+
+Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
+"""
+
+import multiprocessing
+import os
+
+# This file is read by the master before any worker imports the app; workers inherit it.
+os.environ.setdefault("MEETINGS_ENV", "production")
+
+bind = os.environ.get("MEETINGS_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("MEETINGS_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("MEETINGS_THREADS", "4"))
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("MEETINGS_FORWARDED_ALLOW_IPS", "127.0.0.1")

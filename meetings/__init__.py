@@ -1,0 +1,170 @@
+"""meetings: logistics of United Nations review conferences and their sponsorship fund."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "config"
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+def _database_url(app: Flask) -> str:
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(app.instance_path) / 'meetings.sqlite3'}"
+    url = str(url)
+    # Accept the plain forms hosting platforms hand out, and use psycopg 3 for them.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    environment = (overrides or {}).get("ENV_NAME") or os.environ.get("MEETINGS_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise RuntimeError(f"MEETINGS_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    app.config.from_pyfile(str(CONFIG_DIR / "default.py"))
+    if environment != "development":
+        app.config.from_pyfile(str(CONFIG_DIR / f"{environment}.py"))
+    app.config.from_prefixed_env("MEETINGS")
+    app.config.update(overrides or {})
+    app.config["ENV_NAME"] = environment
+
+    missing = [name for name in app.config.get("REQUIRED_SETTINGS", ()) if not app.config.get(name)]
+    if missing:
+        raise RuntimeError(
+            "refusing to start in production without "
+            + ", ".join(f"MEETINGS_{name}" for name in missing)
+        )
+
+    url = _database_url(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        engine_options.setdefault("connect_args", {"timeout": 15})
+    else:
+        engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    instance_path = (overrides or {}).get("INSTANCE_PATH") or os.environ.get(
+        "MEETINGS_INSTANCE_PATH", str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
+        )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_request_hooks(app)
+
+    from meetings.errors import register_error_handlers
+    from meetings.templating import register_templating
+
+    register_error_handlers(app)
+    register_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from meetings import models  # noqa: F401  (every table known to metadata and migrations)
+    from meetings.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from meetings.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
+
+    from meetings.auth.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.session_protection = app.config["SESSION_PROTECTION"]
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")  # type: ignore[assignment]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from meetings.auth.admin_views import bp as users_bp
+    from meetings.auth.views import bp as auth_bp
+    from meetings.home.views import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(users_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from meetings.auth.cli import cli as users_cli
+    from meetings.demo import cli as seed_cli
+    from meetings.reference.cli import cli as reference_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(reference_cli)
+    app.cli.add_command(seed_cli)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from meetings.db import mark_read_only, reset_read_only
+
+    @app.before_request
+    def sqlite_transactions_for_safe_methods() -> None:
+        # GET and HEAD never write: their SQLite transactions need not queue for the write lock.
+        request.environ["meetings.read_only_token"] = mark_read_only(
+            request.method in ("GET", "HEAD", "OPTIONS")
+        )
+
+    @app.teardown_request
+    def reset_transaction_mode(_error: BaseException | None) -> None:
+        token = request.environ.pop("meetings.read_only_token", None)
+        if token is not None:
+            reset_read_only(token)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        return response

@@ -1,0 +1,1 @@
+"""Audit log: who did what, when, to which record, with before and after."""

@@ -1,0 +1,1 @@
+"""Accounts, roles, login, tokens and permissions."""

@@ -1,0 +1,132 @@
+"""Declarative base, column types and database-engine behaviour shared by every feature."""
+
+from __future__ import annotations
+
+import enum
+import re
+import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+
+# Stable constraint names, so that migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """An aware datetime stored in UTC; naive datetimes are refused, never guessed."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} given where an aware one is required")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_type(enum_class: type[E], name: str | None = None) -> sa.Enum:
+    """A portable enum column: stored by *value* in a VARCHAR with a named CHECK constraint."""
+    return sa.Enum(
+        enum_class,
+        name=name or _snake(enum_class.__name__),
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(str(member.value)) for member in enum_class),
+        values_callable=lambda cls: [str(member.value) for member in cls],
+        validate_strings=True,
+    )
+
+
+def _snake(name: str) -> str:
+    """'UNStatus' -> 'un_status', 'SittingKind' -> 'sitting_kind'."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --- SQLite: WAL, foreign keys, and write transactions that take the lock at BEGIN -------------
+#
+# pysqlite's own transaction handling is switched off (isolation_level=None) and we emit BEGIN
+# ourselves. A transaction that may write starts with BEGIN IMMEDIATE, so that a read-check-write
+# sequence (a cap, an overlap, a balance) cannot interleave with another writer. Requests that
+# cannot write (GET/HEAD) start with a plain deferred BEGIN, so readers never queue behind writers.
+
+_read_only: ContextVar[bool] = ContextVar("meetings_sqlite_read_only", default=False)
+
+
+@contextmanager
+def read_only_transactions() -> Any:
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
+
+
+def mark_read_only(value: bool) -> Any:
+    return _read_only.set(value)
+
+
+def reset_read_only(token: Any) -> None:
+    _read_only.reset(token)
+
+
+@sa.event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+@sa.event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")

@@ -1,0 +1,109 @@
+"""``flask seed demo``: demonstration data built through the services, so that it obeys the rules.
+
+Idempotent: running it again creates only what is missing and changes nothing that exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import click
+from flask.cli import AppGroup
+
+from meetings.auth import services as accounts
+from meetings.auth.models import Role, User
+from meetings.extensions import db
+from meetings.reference import services as reference
+from meetings.reference.models import OrganisationKind
+
+cli = AppGroup("seed", help="Demonstration data.")
+
+DEMO_PASSWORD = "review-conference-2018"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: Role
+    state: str | None = None
+    organisation: str | None = None
+
+    @property
+    def description(self) -> str:
+        scope = self.state or self.organisation
+        return f"{self.role.value.replace('_', ' ')}" + (f" ({scope})" if scope else "")
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin@example.org", "Ada Administrator", Role.ADMIN),
+    DemoAccount("secretariat@example.org", "Samir Secretariat", Role.SECRETARIAT),
+    DemoAccount("fund@example.org", "Fatima Fund-Administrator", Role.FUND_ADMINISTRATOR),
+    DemoAccount("focalpoint@example.org", "Femi Focal-Point", Role.FOCAL_POINT, state="SLE"),
+    DemoAccount("delegate@example.org", "Dana Delegate", Role.DELEGATE),
+    DemoAccount("donor@example.org", "Dirk Donor", Role.DONOR),
+)
+
+DEMO_ORGANISATIONS = (
+    ("International Criminal Police Organization", "INTERPOL", OrganisationKind.IGO),
+    ("African Union", "AU", OrganisationKind.IGO),
+    ("United Nations Office for Disarmament Affairs", "UNODA", OrganisationKind.UN_ENTITY),
+    ("United Nations Institute for Disarmament Research", "UNIDIR", OrganisationKind.UN_ENTITY),
+    ("International Action Network on Small Arms", "IANSA", OrganisationKind.NGO),
+    ("Small Arms Survey", None, OrganisationKind.NGO),
+    ("Disarmament Times", None, OrganisationKind.MEDIA),
+)
+
+
+def _account(spec: DemoAccount) -> User:
+    user = accounts.user_by_email(spec.email)
+    if user is None:
+        user = accounts.register_user(
+            email=spec.email, password=DEMO_PASSWORD, full_name=spec.full_name
+        )
+    if not user.has_role(spec.role):
+        scope = accounts.RoleScope()
+        if spec.state:
+            scope = accounts.RoleScope(state=reference.state_by_code(spec.state))
+        accounts.grant_role(None, user, spec.role, scope)
+    return user
+
+
+def seed_accounts() -> dict[Role, User]:
+    for name, acronym, kind in DEMO_ORGANISATIONS:
+        reference.get_or_create_organisation(name, acronym, kind)
+    return {spec.role: _account(spec) for spec in DEMO_ACCOUNTS}
+
+
+# Later features register their own seed steps here; they run in order after the accounts.
+SEED_STEPS: list[Callable[[dict[Role, User]], None]] = []
+
+
+def seed_demo() -> dict[Role, User]:
+    reference.load_reference_data()
+    users = seed_accounts()
+    for step in SEED_STEPS:
+        step(users)
+    db.session.flush()
+    return users
+
+
+def print_logins() -> None:
+    click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+    for spec in DEMO_ACCOUNTS:
+        click.echo(f"  {spec.email:<26} {spec.description}")
+
+
+@cli.command("demo")
+def demo_command() -> None:
+    """Load the demonstration data (idempotent) and print the demo logins."""
+    seed_demo()
+    db.session.commit()
+    print_logins()
+
+
+@cli.command("logins")
+def logins_command() -> None:
+    """Print the demo logins."""
+    print_logins()

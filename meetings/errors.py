@@ -1,0 +1,104 @@
+"""Domain errors raised by services, and how every error becomes a page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from werkzeug.wrappers import Response
+
+
+class DomainError(Exception):
+    """A rule was broken. ``message`` is a sentence a user can read; ``field`` names the form
+    field it belongs to, when there is one."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+ERROR_TITLES = {
+    400: lazy_gettext("Bad request"),
+    403: lazy_gettext("Not allowed"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("Method not allowed"),
+    409: lazy_gettext("Conflict"),
+    413: lazy_gettext("File too large"),
+    422: lazy_gettext("That cannot be done"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Something went wrong"),
+    503: lazy_gettext("Service unavailable"),
+}
+
+
+def _explanation(code: int) -> str:
+    return {
+        400: _("The request could not be understood. If you submitted a form, reload the page and "
+               "try again."),
+        403: _("You do not have permission to do this."),
+        404: _("There is nothing at this address. It may have moved, or the link may be wrong."),
+        405: _("This address does not accept that kind of request."),
+        413: _("The file you sent is larger than the limit of 10 MB. Please send a smaller file."),
+        429: _("Too many attempts in a short time. Please wait a minute and try again."),
+        500: _("An unexpected error occurred. It has been logged; please try again later."),
+        503: _("The service is temporarily unavailable. Please try again shortly."),
+    }.get(code, "")
+
+
+def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+    title = ERROR_TITLES.get(code, ERROR_TITLES[500])
+    return (
+        render_template(
+            "errors/error.html", code=code, title=title, message=message or _explanation(code)
+        ),
+        code,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    from meetings.extensions import db
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(error.status_code, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        db.session.rollback()
+        return render_error(
+            400,
+            _("The form had expired or was not sent from this site. Nothing was saved; "
+              "please go back, reload the page and try again."),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+        if error.code is None or error.code < 400:
+            return error.get_response()
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json":
+            return error.get_response()
+        return render_error(error.code)

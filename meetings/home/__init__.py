@@ -1,0 +1,1 @@
+"""Home page, dashboard, language choice and the health check."""

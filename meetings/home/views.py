@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from meetings.auth import services
+from meetings.extensions import db, limiter
+from meetings.forms import safe_next
+
+bp = Blueprint("home", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("home/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    return render_template("home/dashboard.html", user=current_user)
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """Remember the chosen language in a cookie (and in the profile, via the account page)."""
+    code = request.form.get("language", "")
+    if current_user.is_authenticated and code in current_app.config["LANGUAGES"]:
+        services.set_locale(current_user, code)
+        db.session.commit()
+    response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            "language", code, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        )
+    return response
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        log.exception("health check: database unreachable")
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}, 200

@@ -1,0 +1,1 @@
+"""Reference data: States, regional groups, least developed countries, organisations, currencies."""

@@ -1,0 +1,32 @@
+// Progressive enhancement only: every flow works without this file.
+(function () {
+  "use strict";
+  // Language picker: submit on change (the button stays for keyboard and no-JS users).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+  // Move focus to the error summary so screen-reader users hear what went wrong.
+  var summary = document.querySelector("[data-focus-on-load]");
+  if (summary) { summary.focus(); }
+  // "Select all" boxes for bulk actions on tables.
+  document.querySelectorAll("input[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var name = box.getAttribute("data-select-all");
+      document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (b) {
+        b.checked = box.checked;
+      });
+    });
+  });
+  // Copy-to-clipboard buttons next to feed links.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = button.getAttribute("data-copy");
+      if (navigator.clipboard) {
+        navigator.clipboard.writeText(text).then(function () {
+          button.textContent = button.getAttribute("data-copied") || "Copied";
+        });
+      }
+    });
+  });
+})();

@@ -1,0 +1,137 @@
+"""Fixtures: one application per test session, one rolled-back transaction per test.
+
+The suite runs on a temporary SQLite file by default and on PostgreSQL when TEST_DATABASE_URL is
+set (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test). The schema is built by running the
+migrations, so the migrations are tested on every run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import orm
+
+from meetings import create_app
+from meetings.auth.models import Role, User
+from meetings.extensions import db, mail
+from meetings.reference.services import load_reference_data
+from tests.factories.auth import make_user
+from tests.support import Client, QueryCounter, count_queries
+
+REFERENCE_TABLES = {"alembic_version", "regional_group", "state", "currency"}
+
+
+def _reset_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite3'}"
+
+
+def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
+    return create_app(
+        {"ENV_NAME": "testing", "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),
+         **overrides}
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    _reset_schema(database_url)
+    application = make_app(database_url, tmp_path_factory.mktemp("instance"))
+    with application.app_context():
+        upgrade()
+        load_reference_data()
+        db.session.commit()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def connection(app: Flask) -> Iterator[sa.Connection]:
+    """The test's one connection, inside a transaction that is rolled back at the end."""
+    with app.app_context():
+        conn = db.engine.connect()
+        transaction = conn.begin()
+        original = db.session
+        factory = orm.sessionmaker(
+            bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        db.session = orm.scoped_session(factory, scopefunc=_app_ctx_id)  # type: ignore[misc]
+        try:
+            yield conn
+        finally:
+            db.session.remove()
+            db.session = original  # type: ignore[misc]
+            transaction.rollback()
+            conn.close()
+
+
+@pytest.fixture(autouse=True)
+def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test gets the rolled-back transaction, except those that commit for real."""
+    if request.node.get_closest_marker("concurrency"):
+        yield
+        return
+    app = request.getfixturevalue("app")
+    request.getfixturevalue("connection")
+    with app.app_context():
+        mail.outbox.clear()
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def outbox() -> list[Any]:
+    return mail.outbox
+
+
+@pytest.fixture
+def queries(connection: sa.Connection) -> Callable[[], Any]:
+    """``with queries() as counted: ...`` counts the statements sent on the test's connection."""
+    return lambda: count_queries(connection)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[..., User]:
+    """``login(user)`` logs ``user`` in through the real login form; ``login(Role.X)`` makes one."""
+
+    def _login(who: User | Role, **kwargs: Any) -> User:
+        user = who if isinstance(who, User) else make_user(roles=[who], **kwargs)
+        db.session.commit()
+        response = client.submit("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return _login
+
+
+__all__ = ["PASSWORD", "QueryCounter"]

@@ -1,0 +1,1 @@
+"""Factories per feature: each builds valid records through the same rules as the services."""
