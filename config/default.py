@@ -7,7 +7,7 @@ Anything here can be overridden by an environment variable with the ``MEETINGS_`
 from datetime import timedelta
 
 # Development only: production.py refuses to start without a real one.
-SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
+SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
 
 # None means the embedded SQLite database at instance/meetings.sqlite3 (WAL mode, BEGIN IMMEDIATE).
 DATABASE_URL = None

@@ -1,7 +1,7 @@
 """Tests: a throw-away database, mail kept in memory, fast password hashing, no rate limits."""
 
 TESTING = True
-SECRET_KEY = "testing-secret-key"
+SECRET_KEY = "testing-secret-key"  # noqa: S105
 MAIL_BACKEND = "memory"
 RATELIMIT_ENABLED = False
 # Cheap Argon2id parameters: the algorithm is the same, the tests just run faster.

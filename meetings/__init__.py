@@ -101,8 +101,9 @@ def _init_extensions(app: Flask) -> None:
     from meetings.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -118,7 +119,7 @@ def _init_extensions(app: Flask) -> None:
 
     from flask_babel import lazy_gettext
 
-    login_manager.login_message = lazy_gettext("Please log in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
 
 def _register_blueprints(app: Flask) -> None:

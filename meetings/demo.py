@@ -5,7 +5,6 @@ Idempotent: running it again creates only what is missing and changes nothing th
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import click
@@ -19,7 +18,7 @@ from meetings.reference.models import OrganisationKind
 
 cli = AppGroup("seed", help="Demonstration data.")
 
-DEMO_PASSWORD = "review-conference-2018"
+DEMO_PASSWORD = "review-conference-2018"  # noqa: S105  (published demo logins)
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "Ada Administrator", Role.ADMIN),
     DemoAccount("secretariat@example.org", "Samir Secretariat", Role.SECRETARIAT),
     DemoAccount("fund@example.org", "Fatima Fund-Administrator", Role.FUND_ADMINISTRATOR),
-    DemoAccount("focalpoint@example.org", "Femi Focal-Point", Role.FOCAL_POINT, state="SLE"),
+    DemoAccount(
+        "focalpoint@example.org", "Femi Focal-Point", Role.FOCAL_POINT, state="Sierra Leone"
+    ),
     DemoAccount("delegate@example.org", "Dana Delegate", Role.DELEGATE),
     DemoAccount("donor@example.org", "Dirk Donor", Role.DONOR),
 )
@@ -65,7 +66,7 @@ def _account(spec: DemoAccount) -> User:
     if not user.has_role(spec.role):
         scope = accounts.RoleScope()
         if spec.state:
-            scope = accounts.RoleScope(state=reference.state_by_code(spec.state))
+            scope = accounts.RoleScope(state=reference.state_by_name(spec.state))
         accounts.grant_role(None, user, spec.role, scope)
     return user
 
@@ -76,30 +77,33 @@ def seed_accounts() -> dict[Role, User]:
     return {spec.role: _account(spec) for spec in DEMO_ACCOUNTS}
 
 
-# Later features register their own seed steps here; they run in order after the accounts.
-SEED_STEPS: list[Callable[[dict[Role, User]], None]] = []
-
-
 def seed_demo() -> dict[Role, User]:
     reference.load_reference_data()
     users = seed_accounts()
-    for step in SEED_STEPS:
-        step(users)
     db.session.flush()
     return users
 
 
 def print_logins() -> None:
-    click.echo("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
     for spec in DEMO_ACCOUNTS:
         click.echo(f"  {spec.email:<26} {spec.description}")
 
 
+def demo_loaded() -> bool:
+    return accounts.user_by_email(DEMO_ACCOUNTS[0].email) is not None
+
+
 @cli.command("demo")
-def demo_command() -> None:
+@click.option("--once", is_flag=True, help="Do nothing if the demo data was loaded before.")
+def demo_command(once: bool) -> None:
     """Load the demonstration data (idempotent) and print the demo logins."""
-    seed_demo()
-    db.session.commit()
+    if once and demo_loaded():
+        click.echo("Demo data already loaded.")
+    else:
+        seed_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
     print_logins()
 
 

@@ -54,9 +54,11 @@ ERROR_TITLES = {
 
 
 def _explanation(code: int) -> str:
-    return {
-        400: _("The request could not be understood. If you submitted a form, reload the page and "
-               "try again."),
+    explanations: dict[int, str] = {
+        400: _(
+            "The request could not be understood. If you submitted a form, reload the page and "
+            "try again."
+        ),
         403: _("You do not have permission to do this."),
         404: _("There is nothing at this address. It may have moved, or the link may be wrong."),
         405: _("This address does not accept that kind of request."),
@@ -64,7 +66,8 @@ def _explanation(code: int) -> str:
         429: _("Too many attempts in a short time. Please wait a minute and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),
         503: _("The service is temporarily unavailable. Please try again shortly."),
-    }.get(code, "")
+    }
+    return explanations.get(code, "")
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
@@ -90,8 +93,10 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         return render_error(
             400,
-            _("The form had expired or was not sent from this site. Nothing was saved; "
-              "please go back, reload the page and try again."),
+            _(
+                "The form had expired or was not sent from this site. Nothing was saved; "
+                "please go back, reload the page and try again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from meetings.errors import DomainError
 
@@ -28,3 +30,12 @@ def safe_next(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def options(
+    pairs: Iterable[tuple[object, object]], *, blank: str | None = None
+) -> list[SelectChoice]:
+    """Choices for a SelectField from (value, label) pairs, with an optional empty first option."""
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    choices += [SelectChoice(str(value), str(label)) for value, label in pairs]
+    return choices

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -136,7 +136,7 @@ class Mailer:
                 log.exception("could not send mail to %s: %s", message.to, message.subject)
 
 
-def queue(session: Session, message: Message) -> None:
+def queue(session: Session | scoped_session[Any], message: Message) -> None:
     """Send ``message`` once ``session`` commits; drop it if the session rolls back."""
     session.info.setdefault(_OUTBOX_KEY, []).append(message)
 

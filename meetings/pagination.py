@@ -43,8 +43,9 @@ class Page(Generic[T]):
 def paginate(query: sa.Select[Any], *, page: int, per_page: int) -> Page[Any]:
     """Run ``query`` (already ordered) for one page. ``page`` below 1 is read as 1."""
     page = max(1, page)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    ) or 0
+    total = (
+        db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+        or 0
+    )
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total, page=page, per_page=per_page)

@@ -36,7 +36,7 @@ def local_datetime(value: datetime | None, zone: str, format: str = "medium") ->
 def local_time(value: datetime | None, zone: str) -> str:
     if value is None:
         return ""
-    return format_time(in_zone(value, zone).replace(tzinfo=None), "HH:mm")
+    return str(format_time(in_zone(value, zone).replace(tzinfo=None), "HH:mm"))
 
 
 def local_date(value: datetime | date | None, format: str = "full", zone: str | None = None) -> str:
@@ -44,7 +44,7 @@ def local_date(value: datetime | date | None, format: str = "full", zone: str | 
         return ""
     if isinstance(value, datetime):
         value = in_zone(value, zone).date() if zone else value.date()
-    return format_date(value, format)
+    return str(format_date(value, format))
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,9 @@ def register_templating(app: Flask) -> None:
     def globals_for_templates() -> dict[str, Any]:
         return {
             "navigation": lambda: navigation(app),
-            "has_permission": lambda permission: has_permission(current_user, Permission(permission)),
+            "has_permission": lambda permission: has_permission(
+                current_user, Permission(permission)
+            ),
             "language_names": LANGUAGE_NAMES,
             "get_locale": get_locale,
             "text_direction": text_direction,

@@ -48,8 +48,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     return create_app(
-        {"ENV_NAME": "testing", "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance),
-         **overrides}
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(instance),
+            **overrides,
+        }
     )
 
 
@@ -90,7 +94,8 @@ def connection(app: Flask) -> Iterator[sa.Connection]:
 @pytest.fixture(autouse=True)
 def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test gets the rolled-back transaction, except those that commit for real."""
-    if request.node.get_closest_marker("concurrency"):
+    marker = request.node.get_closest_marker
+    if marker("concurrency") or marker("no_test_transaction"):
         yield
         return
     app = request.getfixturevalue("app")

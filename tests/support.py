@@ -16,7 +16,9 @@ from werkzeug.test import TestResponse
 
 from meetings.extensions import db
 
-IGNORED_STATEMENTS = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN)", re.I)
+IGNORED_STATEMENTS = re.compile(
+    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN)", re.I
+)
 
 
 class Client(FlaskClient):

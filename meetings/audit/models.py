@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.db import Base, utcnow
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from meetings.auth.models import User

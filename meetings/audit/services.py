@@ -74,8 +74,6 @@ def list_entries(actor: User, *, page: int = 1, per_page: int = 50) -> Page[Audi
     """The newest entries first; the acting users are loaded with the page (no query per row)."""
     require(actor, Permission.VIEW_AUDIT_LOG)
     query = (
-        sa.select(AuditEntry)
-        .options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.id.desc())
+        sa.select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     )
     return paginate(query, page=page, per_page=per_page)

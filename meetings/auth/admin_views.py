@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from meetings.audit.services import list_entries
 from meetings.auth import services
+from meetings.auth.current import current_account
 from meetings.auth.forms import ROLE_LABELS, ConfirmForm, GrantRoleForm
 from meetings.auth.models import Role, User
 from meetings.errors import DomainError
 from meetings.extensions import db
-from meetings.forms import attach_error
+from meetings.forms import attach_error, options
 from meetings.reference import services as reference
 
 bp = Blueprint("users", __name__, url_prefix="/admin")
@@ -25,10 +26,10 @@ def _page_number() -> int:
 
 def _grant_form() -> GrantRoleForm:
     form = GrantRoleForm()
-    form.state_id.choices = [("", "—")] + [(str(s.id), s.name) for s in reference.states()]
-    form.organisation_id.choices = [("", "—")] + [
-        (str(o.id), str(o)) for o in reference.organisations()
-    ]
+    form.state_id.choices = options(((s.id, s.name) for s in reference.states()), blank="—")
+    form.organisation_id.choices = options(
+        ((o.id, str(o)) for o in reference.organisations()), blank="—"
+    )
     return form
 
 
@@ -36,20 +37,24 @@ def _grant_form() -> GrantRoleForm:
 @login_required
 def index() -> str:
     search = request.args.get("q", "")
-    page = services.list_users(current_user, search=search, page=_page_number())
+    page = services.list_users(current_account(), search=search, page=_page_number())
     return render_template("users/index.html", page=page, search=search, role_labels=ROLE_LABELS)
 
 
 @bp.get("/users/<int:user_id>")
 @login_required
 def detail(user_id: int) -> str:
-    return _detail_page(services.user_for_admin(current_user, user_id), _grant_form())[0]
+    return _detail_page(services.user_for_admin(current_account(), user_id), _grant_form())[0]
 
 
 def _detail_page(user: User, form: GrantRoleForm) -> tuple[str, int]:
     return (
         render_template(
-            "users/detail.html", user=user, form=form, confirm=ConfirmForm(), role_labels=ROLE_LABELS
+            "users/detail.html",
+            user=user,
+            form=form,
+            confirm=ConfirmForm(),
+            role_labels=ROLE_LABELS,
         ),
         422 if form.errors else 200,
     )
@@ -58,7 +63,7 @@ def _detail_page(user: User, form: GrantRoleForm) -> tuple[str, int]:
 @bp.post("/users/<int:user_id>/roles")
 @login_required
 def grant_role(user_id: int) -> Response | tuple[str, int]:
-    user = services.user_for_admin(current_user, user_id)
+    user = services.user_for_admin(current_account(), user_id)
     form = _grant_form()
     if form.validate_on_submit():
         state = reference.state_by_id(int(form.state_id.data)) if form.state_id.data else None
@@ -69,7 +74,9 @@ def grant_role(user_id: int) -> Response | tuple[str, int]:
         )
         try:
             services.grant_role(
-                current_user, user, Role(form.role.data),
+                current_account(),
+                user,
+                Role(form.role.data),
                 services.RoleScope(state=state, organisation=organisation),
             )
             db.session.commit()
@@ -86,10 +93,10 @@ def grant_role(user_id: int) -> Response | tuple[str, int]:
 @login_required
 def revoke_role(user_id: int, role: str) -> Response:
     form = ConfirmForm()
-    user = services.user_for_admin(current_user, user_id)
+    user = services.user_for_admin(current_account(), user_id)
     if form.validate_on_submit():
         try:
-            services.revoke_role(current_user, user, Role(role))
+            services.revoke_role(current_account(), user, Role(role))
             db.session.commit()
         except (DomainError, ValueError) as error:
             db.session.rollback()
@@ -103,11 +110,11 @@ def revoke_role(user_id: int, role: str) -> Response:
 @login_required
 def set_active(user_id: int) -> Response:
     form = ConfirmForm()
-    user = services.user_for_admin(current_user, user_id)
+    user = services.user_for_admin(current_account(), user_id)
     if form.validate_on_submit():
         active = request.form.get("active") == "1"
         try:
-            services.set_active(current_user, user, active)
+            services.set_active(current_account(), user, active)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -120,5 +127,5 @@ def set_active(user_id: int) -> Response:
 @bp.get("/audit")
 @login_required
 def audit_log() -> str:
-    page = list_entries(current_user, page=_page_number())
+    page = list_entries(current_account(), page=_page_number())
     return render_template("users/audit_log.html", page=page)

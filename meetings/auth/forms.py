@@ -1,17 +1,19 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from meetings.auth.models import Role
+from meetings.forms import options
 from meetings.i18n import LANGUAGE_NAMES
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return [("", str(_l("Browser default")))] + [
-        (code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]
-    ]
+def language_choices() -> list[SelectChoice]:
+    return options(
+        ((code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]),
+        blank=str(_l("Browser default")),
+    )
 
 
 class RegisterForm(FlaskForm):
@@ -41,7 +43,9 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     next = HiddenField()
 
@@ -112,7 +116,7 @@ ROLE_LABELS = {
 
 class GrantRoleForm(FlaskForm):
     role = SelectField(
-        _l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+        _l("Role"), choices=options((role.value, label) for role, label in ROLE_LABELS.items())
     )
     state_id = SelectField(
         _l("State"),

@@ -53,9 +53,7 @@ def spend_verification_time(password: str) -> None:
 def check_new_password(password: str, *, email: str, field: str = "password") -> None:
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if len(password) < minimum:
-        raise DomainError(
-            _("Use at least %(count)d characters.", count=minimum), field=field
-        )
+        raise DomainError(_("Use at least %(count)d characters.", count=minimum), field=field)
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError(
             _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH), field=field

@@ -89,8 +89,6 @@ def require_acts_for(
     user: Any, *, state_id: int | None = None, organisation_id: int | None = None
 ) -> User:
     account = _user(user)
-    if account is None or not acts_for(
-        account, state_id=state_id, organisation_id=organisation_id
-    ):
+    if account is None or not acts_for(account, state_id=state_id, organisation_id=organisation_id):
         raise PermissionDenied(_("Only the focal point of this delegation may do this."))
     return account

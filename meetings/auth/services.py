@@ -51,9 +51,7 @@ def user_for_admin(actor: User, user_id: int) -> User:
     return get_user(user_id)
 
 
-def register_user(
-    *, email: str, password: str, full_name: str, locale: str | None = None
-) -> User:
+def register_user(*, email: str, password: str, full_name: str, locale: str | None = None) -> User:
     """Create an account holding the delegate role."""
     email = normalise_email(email)
     full_name = full_name.strip()
@@ -262,8 +260,13 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.active = active
     end_all_sessions(user)
-    record(actor, "user.activated" if active else "user.deactivated", user,
-           before={"active": not active}, after={"active": active})
+    record(
+        actor,
+        "user.activated" if active else "user.deactivated",
+        user,
+        before={"active": not active},
+        after={"active": active},
+    )
 
 
 def create_admin(*, email: str, password: str, full_name: str) -> User:

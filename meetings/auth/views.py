@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from meetings.auth import services
+from meetings.auth.current import current_account
 from meetings.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -87,7 +97,7 @@ def login() -> View:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
-    services.end_all_sessions(current_user)
+    services.end_all_sessions(current_account())
     db.session.commit()
     logout_user()
     session.clear()
@@ -123,7 +133,9 @@ def reset_password(token: str) -> View:
             attach_error(form, error)
         else:
             _start_session(user)
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            flash(
+                _("Your password has been changed. Other sessions have been logged out."), "success"
+            )
             return redirect(url_for("home.dashboard"))
     return render_template("auth/reset_password.html", form=form), 422 if form.errors else 200
 
@@ -131,14 +143,15 @@ def reset_password(token: str) -> View:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> View:
-    user: User = current_user  # type: ignore[assignment]
+    user = current_account()
     profile = ProfileForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
         profile.locale.data = user.locale or ""
     if profile.validate_on_submit():
         try:
-            services.update_profile(user, full_name=profile.full_name.data or "",
-                                    locale=profile.locale.data or None)
+            services.update_profile(
+                user, full_name=profile.full_name.data or "", locale=profile.locale.data or None
+            )
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -152,7 +165,7 @@ def account() -> View:
 @bp.post("/account/password")
 @login_required
 def change_password() -> View:
-    user: User = current_user  # type: ignore[assignment]
+    user = current_account()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -167,7 +180,9 @@ def change_password() -> View:
             attach_error(form, error)
         else:
             _start_session(user)
-            flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+            flash(
+                _("Your password has been changed. Other sessions have been logged out."), "success"
+            )
             return redirect(url_for("auth.account"))
     return _account_page(profile=ProfileForm(obj=user, formdata=None), password=form)
 

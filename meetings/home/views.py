@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from meetings.auth import services
+from meetings.auth.current import current_account
 from meetings.extensions import db, limiter
 from meetings.forms import safe_next
 
@@ -24,7 +25,7 @@ def index() -> str:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    return render_template("home/dashboard.html", user=current_user)
+    return render_template("home/dashboard.html", user=current_account())
 
 
 @bp.post("/language")
@@ -32,13 +33,17 @@ def set_language() -> Response:
     """Remember the chosen language in a cookie (and in the profile, via the account page)."""
     code = request.form.get("language", "")
     if current_user.is_authenticated and code in current_app.config["LANGUAGES"]:
-        services.set_locale(current_user, code)
+        services.set_locale(current_account(), code)
         db.session.commit()
     response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
-            "language", code, max_age=365 * 24 * 3600, samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+            "language",
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
         )
     return response
 

@@ -55,7 +55,7 @@ class State(Base):
 
 
 class Organisation(Base):
-    """An intergovernmental organisation, UN entity, non-governmental organisation or media outlet."""
+    """An intergovernmental organisation, UN entity, non-governmental organisation or media."""
 
     __tablename__ = "organisation"
 

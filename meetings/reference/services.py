@@ -46,7 +46,7 @@ def _apply(instance: object, values: dict[str, object]) -> bool:
 
 
 def load_reference_data() -> dict[str, LoadReport]:
-    """Insert or update regional groups, States, the LDC flags and currencies from the data files."""
+    """Insert or update regional groups, States, LDC flags and currencies from the data files."""
     reports = {"regional groups": LoadReport(), "states": LoadReport(), "currencies": LoadReport()}
 
     groups = {g.code: g for g in db.session.scalars(sa.select(RegionalGroup))}
@@ -109,7 +109,9 @@ def organisations() -> list[Organisation]:
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
 
 
-def get_or_create_organisation(name: str, acronym: str | None, kind: OrganisationKind) -> Organisation:
+def get_or_create_organisation(
+    name: str, acronym: str | None, kind: OrganisationKind
+) -> Organisation:
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
     if organisation is None:
         organisation = Organisation(name=name, acronym=acronym, kind=kind)
@@ -128,3 +130,7 @@ def state_by_id(state_id: int) -> State | None:
 
 def organisation_by_id(organisation_id: int) -> Organisation | None:
     return db.session.get(Organisation, organisation_id)
+
+
+def state_by_name(name: str) -> State | None:
+    return db.session.scalar(sa.select(State).where(State.name == name))

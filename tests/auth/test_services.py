@@ -65,7 +65,10 @@ def test_the_database_refuses_two_accounts_with_one_email() -> None:
 def test_authenticate_gives_the_same_message_for_a_wrong_password_and_an_unknown_email() -> None:
     make_user(email="known@example.org")
     messages = []
-    for email, password in [("known@example.org", "wrong password!"), ("nobody@example.org", PASSWORD)]:
+    for email, password in [
+        ("known@example.org", "wrong password!"),
+        ("nobody@example.org", PASSWORD),
+    ]:
         with pytest.raises(DomainError) as caught:
             services.authenticate(email, password)
         messages.append(caught.value.message)
@@ -130,7 +133,9 @@ def test_an_expired_reset_token_is_refused(app, monkeypatch: pytest.MonkeyPatch)
     user = make_user()
     token = services.make_reset_token(user)
     real_time = time.time
-    monkeypatch.setattr(time, "time", lambda: real_time() + app.config["PASSWORD_RESET_MAX_AGE"] + 5)
+    monkeypatch.setattr(
+        time, "time", lambda: real_time() + app.config["PASSWORD_RESET_MAX_AGE"] + 5
+    )
     with pytest.raises(services.InvalidResetToken) as caught:
         services.user_for_reset_token(token)
     assert caught.value.message == "This link has expired."
@@ -168,7 +173,9 @@ def test_only_an_administrator_grants_roles() -> None:
     assert user.has_role(Role.SECRETARIAT)
     entry = entries_for(user)[-1]
     assert (entry.action, entry.actor_id, entry.after) == (
-        "user.role_granted", admin.id, {"role": "secretariat", "scope": None},
+        "user.role_granted",
+        admin.id,
+        {"role": "secretariat", "scope": None},
     )
 
 
@@ -249,7 +256,8 @@ def test_create_admin_is_idempotent() -> None:
     assert first is second
     assert first.roles == {Role.DELEGATE, Role.ADMIN}
     count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.action == "user.role_granted",
-                                                                  AuditEntry.target_id == str(first.id))
+        sa.select(sa.func.count())
+        .select_from(AuditEntry)
+        .where(AuditEntry.action == "user.role_granted", AuditEntry.target_id == str(first.id))
     )
     assert count == 1

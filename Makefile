@@ -1,0 +1,72 @@
+# meetings — every command sets itself up: a fresh clone needs only Python 3.11 and make.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=wsgi.py $(BIN)/flask
+PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[postgres]'
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev]'
+	@touch $@ $(VENV)/.installed-run
+
+.PHONY: help install install-dev run demo migrate test test-postgres test-browser test-all lint format typecheck bench messages clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed-run ## create .venv and install the application
+
+install-dev: $(VENV)/.installed-dev ## install the application with the development tools
+
+migrate: install ## bring the database schema up to date
+	$(FLASK) db upgrade
+
+demo: migrate ## load reference and demo data once, and print the demo logins
+	$(FLASK) reference load
+	$(FLASK) seed demo --once
+
+run: demo ## set up, migrate, load the demo once, serve http://127.0.0.1:5000
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install-dev ## run the test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
+	$(BIN)/pytest -m "not browser" -q
+
+test-postgres: install-dev ## run the test suite against the local PostgreSQL
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser" -q
+
+test-browser: install-dev ## run the browser tests (system Chromium)
+	$(BIN)/pytest -m browser -q
+
+test-all: test test-postgres test-browser ## all three test runs
+
+lint: install-dev ## ruff: lint and format check
+	$(BIN)/ruff check meetings tests bench wsgi.py config
+	$(BIN)/ruff format --check meetings tests bench wsgi.py config
+
+format: install-dev ## ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix meetings tests bench wsgi.py config
+	$(BIN)/ruff format meetings tests bench wsgi.py config
+
+typecheck: install-dev ## mypy on meetings/
+	$(BIN)/mypy meetings
+
+bench: install-dev ## run the benchmarks and print their tables
+	$(BIN)/python -m bench
+
+messages: install-dev ## extract translatable text into meetings/translations/messages.pot
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o meetings/translations/messages.pot .
+
+clean: ## remove the virtual environment and caches (the database under instance/ stays)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

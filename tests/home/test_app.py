@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from meetings import create_app
+from meetings.auth.models import Role
+from meetings.extensions import db, limiter
+from tests.conftest import make_app
+from tests.factories.auth import PASSWORD, make_user
+
+
+def test_health_check_answers_200_when_the_database_answers(client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.no_test_transaction
+def test_health_check_answers_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_unknown_page_gets_the_404_page(client) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_gets_the_500_page_without_a_stack_trace(
+    tmp_path, database_url
+) -> None:
+    app = make_app(database_url, tmp_path, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/explode")
+    def explode() -> str:
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/explode")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in html
+    assert "secret internals" not in html
+    assert "Traceback" not in html
+
+
+def test_a_request_over_the_size_limit_gets_the_413_page(client, app) -> None:
+    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/register", data=body, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert "larger than the limit of 10 MB" in response.get_data(as_text=True)
+
+
+def test_security_headers_are_set(client) -> None:
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_production_refuses_to_start_without_secret_key_and_database(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("MEETINGS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("MEETINGS_DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="MEETINGS_SECRET_KEY, MEETINGS_DATABASE_URL"):
+        create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_uses_secure_cookies_and_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("MEETINGS_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("MEETINGS_DATABASE_URL", "postgresql://app@db.internal/meetings")
+    app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.internal/meetings"
+
+
+def test_development_defaults_to_the_embedded_sqlite_database(tmp_path) -> None:
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "RATELIMIT_ENABLED": False})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'meetings.sqlite3'}"
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+@pytest.fixture
+def rate_limited(database_url, tmp_path) -> Flask:
+    app = make_app(database_url, tmp_path, RATELIMIT_ENABLED=True)
+    from tests.support import Client
+
+    app.test_client_class = Client
+    yield app
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_the_sixth_login_attempt_in_a_minute_gets_the_429_page(rate_limited) -> None:
+    user = make_user()
+    db.session.commit()
+    client = rate_limited.test_client()
+    statuses = [
+        client.submit("/login", {"email": user.email, "password": "wrong password!"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [422] * 5 + [429]
+    response = client.submit("/login", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_login_is_limited_per_account_across_addresses(rate_limited) -> None:
+    user = make_user()
+    db.session.commit()
+    statuses = []
+    for attempt in range(6):
+        client = rate_limited.test_client()
+        response = client.submit(
+            "/login",
+            {"email": user.email, "password": "wrong password!"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt + 1}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses[-1] == 429
+
+
+def test_accept_language_picks_the_language_and_arabic_is_right_to_left(client) -> None:
+    html = client.get("/", headers={"Accept-Language": "ar,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    html = client.get("/", headers={"Accept-Language": "de-DE,de"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in html
+
+
+def test_the_language_picker_sets_a_cookie_for_visitors(client) -> None:
+    response = client.submit("/language", {"language": "es", "next": "/login"})
+    assert response.headers["Location"] == "/login"
+    assert '<html lang="es"' in client.get("/login").get_data(as_text=True)
+
+
+def test_navigation_depends_on_the_role(client, login) -> None:
+    login(Role.ADMIN)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/admin/users"' in html
+
+
+def test_pages_have_a_skip_link_and_landmarks(client) -> None:
+    html = client.get("/login").get_data(as_text=True)
+    assert 'class="skip-link" href="#content"' in html
+    for landmark in ('role="banner"', "<main", 'role="contentinfo"', "<nav"):
+        assert landmark in html
+    assert 'for="email"' in html
+    assert 'for="password"' in html

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from meetings.auth import services
+from meetings.auth.models import Role, User
+from meetings.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from meetings.extensions import db
+
+
+def _users() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+
+
+def test_demo_has_one_account_per_role_that_can_log_in() -> None:
+    users = seed_demo()
+    assert set(users) == set(Role)
+    for spec in DEMO_ACCOUNTS:
+        user = services.authenticate(spec.email, DEMO_PASSWORD)
+        assert user.has_role(spec.role)
+    focal_point = users[Role.FOCAL_POINT].focal_point_assignment
+    assert focal_point is not None
+    assert focal_point.state is not None
+    assert focal_point.state.name == "Sierra Leone"
+
+
+def test_demo_seed_is_idempotent() -> None:
+    seed_demo()
+    count = _users()
+    seed_demo()
+    assert _users() == count
+
+
+def test_demo_command_prints_the_logins(app) -> None:
+    result = app.test_cli_runner().invoke(args=["seed", "logins"])
+    assert result.exit_code == 0
+    assert "admin@example.org" in result.output
+    assert DEMO_PASSWORD in result.output
