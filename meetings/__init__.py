@@ -96,7 +96,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from meetings import models  # noqa: F401  (every table known to metadata and migrations)
+    from meetings import (
+        cache,
+        models,  # noqa: F401  (every table known to metadata and migrations)
+    )
     from meetings.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from meetings.i18n import select_locale
 
@@ -108,6 +111,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     mail.init_app(app)
+    cache.init_app(app)
 
     from meetings.auth.services import load_session_user
 
@@ -125,21 +129,30 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from meetings.auth.admin_views import bp as users_bp
     from meetings.auth.views import bp as auth_bp
+    from meetings.calendar.views import bp as calendar_bp
     from meetings.home.views import bp as home_bp
+    from meetings.schedule.admin_views import bp as secretariat_schedule_bp
+    from meetings.schedule.views import bp as schedule_bp
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(users_bp)
+    for blueprint in (
+        home_bp,
+        auth_bp,
+        users_bp,
+        schedule_bp,
+        secretariat_schedule_bp,
+        calendar_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from meetings.auth.cli import cli as users_cli
     from meetings.demo import cli as seed_cli
     from meetings.reference.cli import cli as reference_cli
+    from meetings.schedule.cli import cli as schedule_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(reference_cli)
-    app.cli.add_command(seed_cli)
+    for group in (users_cli, reference_cli, seed_cli, schedule_cli):
+        app.cli.add_command(group)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -15,6 +15,7 @@ from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
+from meetings.schedule.demo import seed_schedule
 
 cli = AppGroup("seed", help="Demonstration data.")
 
@@ -80,6 +81,7 @@ def seed_accounts() -> dict[Role, User]:
 def seed_demo() -> dict[Role, User]:
     reference.load_reference_data()
     users = seed_accounts()
+    seed_schedule()
     db.session.flush()
     return users
 

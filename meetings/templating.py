@@ -56,7 +56,12 @@ class NavItem:
 
 
 NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_l("Meetings"), "schedule.meetings"),
     NavItem(_l("Dashboard"), "home.dashboard", login_required=True),
+    NavItem(
+        _l("Programme management"), "secretariat_schedule.meetings", Permission.MANAGE_SCHEDULE
+    ),
+    NavItem(_l("Rooms"), "secretariat_schedule.rooms", Permission.MANAGE_SCHEDULE),
     NavItem(_l("Users"), "users.index", Permission.MANAGE_USERS),
     NavItem(_l("Audit log"), "users.audit_log", Permission.VIEW_AUDIT_LOG),
 )
@@ -75,6 +80,12 @@ def navigation(app: Flask) -> list[tuple[Any, str, str]]:
     return items
 
 
+def webcal_url(endpoint: str, **values: Any) -> str:
+    """The ``webcal://`` address of a feed, which calendar programs open as a subscription."""
+    address = url_for(endpoint, _external=True, **values)
+    return "webcal://" + address.split("://", 1)[1]
+
+
 def register_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
@@ -82,6 +93,7 @@ def register_templating(app: Flask) -> None:
         local_date=local_date,
         zone_abbreviation=zone_abbreviation,
     )
+    app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -36,6 +36,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Secret part of the personal calendar feed address; replaced to revoke the old address.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -65,6 +66,7 @@ def register_user(*, email: str, password: str, full_name: str, locale: str | No
         full_name=full_name,
         password_hash=hash_password(password),
         locale=locale or None,
+        calendar_token=secrets.token_urlsafe(24),
     )
     user.role_assignments.append(RoleAssignment(role=Role.DELEGATE))
     db.session.add(user)

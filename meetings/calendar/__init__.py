@@ -1,0 +1,1 @@
+"""iCalendar feeds of the programme: per meeting, per kind, per sitting, and personal."""

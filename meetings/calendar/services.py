@@ -1,0 +1,245 @@
+"""Which sittings each feed shows, their fingerprints (ETag, Last-Modified) and the feed bytes.
+
+Each feed request costs at most three queries: find the meeting (or the token's user), fingerprint
+the sittings with one aggregate query, and, only when the fingerprint is not cached, load the
+sittings with their rooms in one query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager, joinedload
+
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.cache import cache
+from meetings.calendar.feeds import FeedEvent, FeedHeader, build_calendar
+from meetings.errors import NotFound
+from meetings.extensions import db
+from meetings.schedule.labels import SITTING_KIND_LABELS
+from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
+
+FEED_FORMAT = "2"  # raise when the feed's layout changes, so every cached feed is rebuilt
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    etag: str
+    last_modified: datetime | None
+
+
+def _fingerprint(
+    scope: str, parts: Iterable[object], last_modified: datetime | None
+) -> Fingerprint:
+    config = current_app.config
+    text = "|".join(
+        [
+            FEED_FORMAT,
+            scope,
+            str(config["PUBLIC_URL"]),
+            str(config["CALENDAR_UID_DOMAIN"]),
+            *(str(p) for p in parts),
+        ]
+    )
+    return Fingerprint(hashlib.sha256(text.encode()).hexdigest()[:32], last_modified)
+
+
+def _aggregate(where: sa.ColumnElement[bool]) -> tuple[int, datetime | None, int, int]:
+    count, latest, top, revisions = db.session.execute(
+        sa.select(
+            sa.func.count(Sitting.id),
+            sa.func.max(Sitting.updated_at),
+            sa.func.max(Sitting.id),
+            sa.func.coalesce(sa.func.sum(Sitting.revision), 0),
+        )
+        .select_from(Sitting)
+        .join(Meeting, Meeting.id == Sitting.meeting_id)
+        .where(where)
+    ).one()
+    return int(count), latest, int(top or 0), int(revisions)
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+# --- which sittings ------------------------------------------------------------------------------
+
+
+def _meeting_clause(meeting: Meeting, kind: SittingKind | None) -> sa.ColumnElement[bool]:
+    clause = Sitting.meeting_id == meeting.id
+    return sa.and_(clause, Sitting.kind == kind) if kind is not None else clause
+
+
+def _personal_clause(user: User) -> sa.ColumnElement[bool]:
+    """The sittings a user follows: those they starred, in meetings the public may see."""
+    starred = sa.select(StarredSitting.sitting_id).where(StarredSitting.user_id == user.id)
+    return sa.and_(Meeting.is_published, Sitting.id.in_(starred))
+
+
+def _load(where: sa.ColumnElement[bool]) -> list[Sitting]:
+    return list(
+        db.session.scalars(
+            sa.select(Sitting)
+            .join(Meeting, Meeting.id == Sitting.meeting_id)
+            .options(contains_eager(Sitting.meeting), joinedload(Sitting.room))
+            .where(where)
+            .order_by(Sitting.starts_at, Sitting.meeting_id, Sitting.number)
+        )
+    )
+
+
+# --- fingerprints --------------------------------------------------------------------------------
+
+
+def meeting_fingerprint(meeting: Meeting, kind: SittingKind | None) -> Fingerprint:
+    count, latest, top, revisions = _aggregate(_meeting_clause(meeting, kind))
+    return _fingerprint(
+        "meeting",
+        [meeting.id, kind or "all", meeting.updated_at.isoformat(), count, latest, top, revisions],
+        _latest(latest, meeting.updated_at),
+    )
+
+
+def sitting_fingerprint(sitting: Sitting) -> Fingerprint:
+    return _fingerprint(
+        "sitting",
+        [
+            sitting.id,
+            sitting.revision,
+            sitting.updated_at.isoformat(),
+            sitting.meeting.updated_at.isoformat(),
+        ],
+        _latest(sitting.updated_at, sitting.meeting.updated_at),
+    )
+
+
+def personal_fingerprint(user: User) -> Fingerprint:
+    count, latest, top, revisions = _aggregate(_personal_clause(user))
+    return _fingerprint(
+        "personal",
+        [user.id, user.calendar_token, user.full_name, count, latest, top, revisions],
+        latest,
+    )
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
+    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    domain = current_app.config["CALENDAR_UID_DOMAIN"]
+    events = []
+    for sitting in sittings:
+        meeting = sitting.meeting
+        description = meeting.title
+        if sitting.agenda_items:
+            description += "\n\n" + sitting.agenda_items
+        location = sitting.room.label if sitting.room is not None else meeting.venue
+        summary = sitting.title
+        if sitting.is_cancelled:
+            summary = _("Cancelled: %(title)s", title=sitting.title)
+        events.append(
+            FeedEvent(
+                uid=f"sitting-{sitting.id}@{domain}",
+                summary=summary,
+                starts_at=sitting.starts_at,
+                ends_at=sitting.ends_at,
+                zone=meeting.timezone,
+                created=sitting.created_at,
+                last_modified=sitting.updated_at,
+                sequence=sitting.revision,
+                cancelled=sitting.is_cancelled,
+                location=location,
+                description=description,
+                url=base + url_for("schedule.sitting", code=meeting.code, number=sitting.number),
+                category=str(SITTING_KIND_LABELS[sitting.kind]),
+            )
+        )
+    return events
+
+
+def _cached(fingerprint: Fingerprint, build: object) -> bytes:
+    key = f"feed:{fingerprint.etag}"
+    store = cache()
+    body = store.get(key)
+    if body is None:
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = build()  # type: ignore[operator]
+        store.set(key, body, CACHE_SECONDS)
+    return body
+
+
+def meeting_feed(meeting: Meeting, kind: SittingKind | None, fingerprint: Fingerprint) -> bytes:
+    def build() -> bytes:
+        name = meeting.title
+        if kind is not None:
+            name = f"{meeting.title} — {SITTING_KIND_LABELS[kind]}"
+        header = FeedHeader(
+            name=name, description=f"{meeting.venue}", default_zone=meeting.timezone
+        )
+        return build_calendar(header, _events(_load(_meeting_clause(meeting, kind))))
+
+    return _cached(fingerprint, build)
+
+
+def sitting_feed(sitting: Sitting, fingerprint: Fingerprint) -> bytes:
+    def build() -> bytes:
+        header = FeedHeader(
+            name=sitting.title,
+            description=sitting.meeting.title,
+            default_zone=sitting.meeting.timezone,
+        )
+        return build_calendar(header, _events([sitting]))
+
+    return _cached(fingerprint, build)
+
+
+def personal_feed(user: User, fingerprint: Fingerprint) -> bytes:
+    def build() -> bytes:
+        header = FeedHeader(
+            name=_("My programme — %(name)s", name=user.full_name),
+            description=_("Sittings of the meetings you follow"),
+        )
+        return build_calendar(header, _events(_load(_personal_clause(user))))
+
+    return _cached(fingerprint, build)
+
+
+# --- personal feed tokens ------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def user_for_token(token: str) -> User:
+    """The owner of a personal feed token; NotFound (404) for an unknown or revoked one."""
+    if not token or len(token) > 64:
+        raise NotFound(_("There is no such calendar."))
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token, User.active))
+    if user is None:
+        raise NotFound(_("There is no such calendar."))
+    return user
+
+
+def regenerate_token(user: User) -> str:
+    """A new secret address for the personal feed; the old one answers 404 from now on."""
+    had_one = user.calendar_token is not None
+    user.calendar_token = new_token()
+    db.session.flush()
+    record(
+        user, "user.calendar_token_regenerated" if had_one else "user.calendar_token_created", user
+    )
+    return user.calendar_token

@@ -1,0 +1,121 @@
+"""Feed endpoints: conditional GET (ETag, Last-Modified), HEAD, and the personal feed token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from meetings.auth.current import current_account, current_actor
+from meetings.calendar import services
+from meetings.errors import NotFound
+from meetings.extensions import db
+from meetings.schedule.models import SittingKind
+from meetings.schedule.services import visible_meeting
+from meetings.schedule.sittings import sitting_of
+
+bp = Blueprint("calendar", __name__)
+
+MIMETYPE = "text/calendar"
+
+
+def _not_modified(fingerprint: services.Fingerprint) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(fingerprint.etag)
+    since = request.if_modified_since
+    if since is not None and fingerprint.last_modified is not None:
+        return fingerprint.last_modified.replace(microsecond=0) <= since
+    return False
+
+
+def feed_response(
+    fingerprint: services.Fingerprint,
+    build: Callable[[], bytes],
+    *,
+    filename: str,
+    private: bool = False,
+) -> BaseResponse:
+    """304 without building when the client has this version; otherwise the (cached) feed."""
+    headers = {
+        "ETag": f'"{fingerprint.etag}"',
+        "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
+    }
+    if _not_modified(fingerprint):
+        return Response(status=304, headers=headers)
+    response = Response(build(), mimetype=MIMETYPE, headers=headers)
+    response.charset = "utf-8"
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if fingerprint.last_modified is not None:
+        response.last_modified = fingerprint.last_modified
+    disposition = "attachment" if request.args.get("download") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if private:
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _kind(value: str) -> SittingKind:
+    try:
+        return SittingKind(value)
+    except ValueError:
+        raise NotFound(_("There is no such kind of sitting.")) from None
+
+
+@bp.get("/meetings/<code>/calendar.ics")
+def meeting_feed(code: str) -> BaseResponse:
+    meeting = visible_meeting(current_actor(), code)
+    fingerprint = services.meeting_fingerprint(meeting, None)
+    return feed_response(
+        fingerprint,
+        lambda: services.meeting_feed(meeting, None, fingerprint),
+        filename=f"{meeting.code.lower()}.ics",
+    )
+
+
+@bp.get("/meetings/<code>/calendar/<kind>.ics")
+def meeting_kind_feed(code: str, kind: str) -> BaseResponse:
+    sitting_kind = _kind(kind)
+    meeting = visible_meeting(current_actor(), code)
+    fingerprint = services.meeting_fingerprint(meeting, sitting_kind)
+    return feed_response(
+        fingerprint,
+        lambda: services.meeting_feed(meeting, sitting_kind, fingerprint),
+        filename=f"{meeting.code.lower()}-{sitting_kind.value}.ics",
+    )
+
+
+@bp.get("/meetings/<code>/sittings/<int:number>.ics")
+def sitting_feed(code: str, number: int) -> BaseResponse:
+    meeting = visible_meeting(current_actor(), code)
+    sitting = sitting_of(meeting, number)
+    fingerprint = services.sitting_fingerprint(sitting)
+    return feed_response(
+        fingerprint,
+        lambda: services.sitting_feed(sitting, fingerprint),
+        filename=f"{meeting.code.lower()}-{number}.ics",
+    )
+
+
+@bp.get("/calendar/<token>.ics")
+def personal_feed(token: str) -> BaseResponse:
+    user = services.user_for_token(token)
+    fingerprint = services.personal_fingerprint(user)
+    return feed_response(
+        fingerprint,
+        lambda: services.personal_feed(user, fingerprint),
+        filename="my-programme.ics",
+        private=True,
+    )
+
+
+@bp.post("/account/calendar")
+@login_required
+def regenerate_token() -> BaseResponse:
+    services.regenerate_token(current_account())
+    db.session.commit()
+    flash(_("Your calendar has a new secret address. The old one no longer works."), "success")
+    return redirect(url_for("auth.account") + "#calendar")

@@ -1,0 +1,1 @@
+"""Processes, meetings, rooms and sittings: the programme of a conference."""

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from meetings.forms import options
+from meetings.schedule.labels import (
+    MEETING_FORMAT_LABELS,
+    MEETING_KIND_LABELS,
+    SITTING_KIND_LABELS,
+)
+
+REQUIRED = _l("This field is required.")
+
+
+class MeetingForm(FlaskForm):
+    process_id = SelectField(_l("Process"), choices=[], validators=[DataRequired(REQUIRED)])
+    code = StringField(
+        _l("Code"),
+        description=_l("Capital letters, digits and hyphens; used in addresses, e.g. POA-REVCON3."),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    kind = SelectField(
+        _l("Kind of meeting"),
+        choices=options((k.value, label) for k, label in MEETING_KIND_LABELS.items()),
+    )
+    venue = StringField(_l("Venue"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    timezone = StringField(
+        _l("Time zone"),
+        description=_l("The venue's IANA time zone, e.g. America/New_York or Europe/Vienna."),
+        default="America/New_York",
+        validators=[DataRequired(REQUIRED), Length(max=64)],
+    )
+    start_date = DateField(_l("First day"), validators=[DataRequired(_l("Enter a date."))])
+    end_date = DateField(_l("Last day"), validators=[DataRequired(_l("Enter a date."))])
+    format = SelectField(
+        _l("Format"),
+        choices=options((f.value, label) for f, label in MEETING_FORMAT_LABELS.items()),
+    )
+    registration_opens_on = DateField(_l("Registration opens on"), validators=[Optional()])
+    registration_deadline = DateField(
+        _l("Registration deadline"),
+        description=_l("Registration closes at the closing time, venue time, on this day."),
+        validators=[Optional()],
+    )
+    closing_time = TimeField(_l("Closing time (venue time)"), default=None, validators=[Optional()])
+    sponsorship_deadline = DateField(_l("Sponsorship deadline"), validators=[Optional()])
+
+
+class RoomForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    building = StringField(_l("Building"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[
+            DataRequired(_l("Enter the number of seats.")),
+            NumberRange(min=1, message=_l("The capacity must be at least 1.")),
+        ],
+    )
+
+
+class SittingForm(FlaskForm):
+    number = IntegerField(
+        _l("Number"),
+        description=_l("Leave empty to take the next number."),
+        validators=[Optional(), NumberRange(min=1, message=_l("The number must be 1 or more."))],
+    )
+    kind = SelectField(
+        _l("Kind"), choices=options((k.value, label) for k, label in SITTING_KIND_LABELS.items())
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    start = TimeField(_l("Starts (venue time)"), validators=[DataRequired(_l("Enter a time."))])
+    end = TimeField(_l("Ends (venue time)"), validators=[DataRequired(_l("Enter a time."))])
+    room_id = SelectField(_l("Room"), choices=[], validators=[Optional()])
+    agenda_items = TextAreaField(
+        _l("Agenda items"), description=_l("One item per line."), validators=[Optional()]
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Programme file (CSV)"),
+        description=_l(
+            "Columns: number, date, start, end, kind, title, room; optionally agenda, building, "
+            "timezone."
+        ),
+        validators=[FileRequired(_l("Choose a CSV file."))],
+    )

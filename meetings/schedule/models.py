@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetings.db import Base, enum_type, utcnow
+
+
+class MeetingKind(StrEnum):
+    PREPARATORY_COMMITTEE = "preparatory_committee"
+    REVIEW_CONFERENCE = "review_conference"
+    BIENNIAL_MEETING = "biennial_meeting"
+    EXPERT_GROUP = "expert_group"
+    REGIONAL_MEETING = "regional_meeting"
+    OTHER = "other"
+
+
+class MeetingFormat(StrEnum):
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+    VIRTUAL = "virtual"
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    REGISTRATION_OPEN = "registration_open"
+    REGISTRATION_CLOSED = "registration_closed"
+    IN_SESSION = "in_session"
+    CONCLUDED = "concluded"
+
+
+class SittingKind(StrEnum):
+    PLENARY = "plenary"
+    INFORMAL_CONSULTATIONS = "informal_consultations"
+    SIDE_EVENT = "side_event"
+    OTHER = "other"
+
+
+class SittingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class Process(Base):
+    """A multilateral process, e.g. the Programme of Action on small arms."""
+
+    __tablename__ = "process"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        back_populates="process", order_by="Meeting.start_date", lazy="raise"
+    )
+
+
+class Meeting(Base):
+    """One meeting of a process, held in one IANA time zone. Registration is possible only while
+    the state is ``registration_open`` and the clock is inside the registration window."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        sa.CheckConstraint(
+            "registration_closes_at IS NULL OR registration_opens_at IS NULL"
+            " OR registration_closes_at > registration_opens_at",
+            name="registration_window_in_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
+    venue: Mapped[str] = mapped_column(sa.String(300))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    format: Mapped[MeetingFormat] = mapped_column(enum_type(MeetingFormat))
+    state: Mapped[MeetingState] = mapped_column(
+        enum_type(MeetingState), default=MeetingState.PLANNED
+    )
+    is_published: Mapped[bool] = mapped_column(default=False)
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    sponsorship_deadline: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    process: Mapped[Process] = relationship(back_populates="meetings", lazy="joined")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(count)]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Room(Base):
+    __tablename__ = "room"
+    __table_args__ = (
+        sa.UniqueConstraint("name", "building"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    building: Mapped[str] = mapped_column(sa.String(200), default="")
+    capacity: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.building}" if self.building else self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sitting(Base):
+    """A plenary meeting, informal consultations or side event. Never deleted: a cancelled
+    sitting keeps its row (and its calendar UID). Every change raises ``revision``."""
+
+    __tablename__ = "sitting"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "number"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("revision >= 0", name="revision_not_negative"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+        sa.Index("ix_sitting_room_time", "room_id", "starts_at"),
+        sa.Index("ix_sitting_meeting_time", "meeting_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"))
+    number: Mapped[int]
+    kind: Mapped[SittingKind] = mapped_column(enum_type(SittingKind))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    agenda_items: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"))
+    status: Mapped[SittingStatus] = mapped_column(
+        enum_type(SittingStatus), default=SittingStatus.SCHEDULED
+    )
+    revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    room: Mapped[Room | None] = relationship(lazy="raise")
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status is SittingStatus.CANCELLED
+
+    @property
+    def was_changed(self) -> bool:
+        """Shown as 'changed': edited or moved since it was first published."""
+        return self.revision > 0 and not self.is_cancelled
+
+
+class StarredSitting(Base):
+    """A sitting a user follows in their personal calendar feed."""
+
+    __tablename__ = "starred_sitting"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    sitting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sitting.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    starred_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,330 @@
+"""Importing a meeting's programme from CSV: all rows or none.
+
+Columns: number, date (YYYY-MM-DD), start and end (HH:MM, venue time), kind, title, room, and
+optionally agenda, building and timezone (an IANA name; the meeting's zone when absent). Every row
+is checked; if any is bad, nothing is written and every bad row is reported with its line number.
+Rows are matched to existing sittings by number, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.errors import DomainError
+from meetings.extensions import db
+from meetings.schedule.models import Meeting, Room, Sitting, SittingKind, SittingStatus
+from meetings.schedule.sittings import PlannedSitting, SittingData, plan, write_plan
+from meetings.schedule.timezones import zone_named
+
+REQUIRED_COLUMNS = ("number", "date", "start", "end", "kind", "title", "room")
+OPTIONAL_COLUMNS = ("agenda", "building", "timezone")
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
+
+
+class ProgrammeImportError(DomainError):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(
+            _("Nothing was imported: %(count)d line(s) have problems.", count=len(problems))
+        )
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    numbers: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return _(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged",
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+        )
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    planned: PlannedSitting
+    number: int
+    room: Room
+
+
+def _kind(value: str) -> SittingKind:
+    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    try:
+        return SittingKind(key)
+    except ValueError:
+        raise DomainError(
+            _(
+                "“%(value)s” is not a kind of sitting (plenary, informal consultations, side event, "
+                "other).",
+                value=value,
+            )
+        ) from None
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(_("“%(value)s” is not a date like 2018-06-18.", value=value)) from None
+
+
+def _time(value: str, column: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError(
+            _("%(column)s “%(value)s” is not a time like 10:00.", column=column, value=value)
+        ) from None
+
+
+def _number(value: str) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise DomainError(_("“%(value)s” is not a sitting number.", value=value)) from None
+    if number < 1:
+        raise DomainError(_("The sitting number must be 1 or more."))
+    return number
+
+
+class _Rooms:
+    def __init__(self) -> None:
+        self.by_name: dict[str, list[Room]] = {}
+        for room in db.session.scalars(sa.select(Room)):
+            self.by_name.setdefault(room.name.casefold(), []).append(room)
+
+    def find(self, name: str, building: str) -> Room:
+        candidates = self.by_name.get(name.strip().casefold(), [])
+        if building.strip():
+            candidates = [
+                r for r in candidates if r.building.casefold() == building.strip().casefold()
+            ]
+        if not candidates:
+            raise DomainError(_("There is no room called “%(name)s”.", name=name.strip()))
+        if len(candidates) > 1:
+            raise DomainError(
+                _(
+                    "Several buildings have a room called “%(name)s”: add a building column.",
+                    name=name.strip(),
+                )
+            )
+        return candidates[0]
+
+
+def _parse(
+    meeting: Meeting, text: str, progress: Callable[[int], None] | None
+) -> tuple[list[_Row], list[ImportProblem]]:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        return [], [
+            ImportProblem(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))
+        ]
+    reader.fieldnames = header
+    rooms = _Rooms()
+    rows: list[_Row] = []
+    problems: list[ImportProblem] = []
+    line = 1
+    for raw in reader:
+        line = reader.line_num
+        if len(rows) + len(problems) >= MAX_ROWS:
+            problems.append(ImportProblem(line, _("more than %(n)d rows.", n=MAX_ROWS)))
+            break
+        values = {k: (v or "") for k, v in raw.items() if k is not None}
+        if not any(v.strip() for v in values.values()):
+            continue
+        try:
+            zone: ZoneInfo | None = None
+            if values.get("timezone", "").strip():
+                zone = zone_named(values["timezone"])
+            number = _number(values["number"])
+            room = rooms.find(values["room"], values.get("building", ""))
+            data = SittingData(
+                kind=_kind(values["kind"]),
+                title=values["title"],
+                day=_date(values["date"]),
+                start=_time(values["start"], "start"),
+                end=_time(values["end"], "end"),
+                room_id=room.id,
+                agenda_items=values.get("agenda", "").replace("|", "\n"),
+                number=number,
+            )
+            rows.append(_Row(line, plan(meeting, data, zone), number, room))
+        except DomainError as error:
+            problems.append(ImportProblem(line, error.message))
+        if progress:
+            progress(1)
+    return rows, problems
+
+
+def _clashes(meeting: Meeting, rows: list[_Row]) -> list[ImportProblem]:
+    """Duplicate numbers and room overlaps, within the file and with sittings already booked."""
+    problems: list[ImportProblem] = []
+    first_line: dict[int, int] = {}
+    for row in rows:
+        if row.number in first_line:
+            problems.append(
+                ImportProblem(
+                    row.line,
+                    _(
+                        "sitting number %(n)d is also on line %(other)d.",
+                        n=row.number,
+                        other=first_line[row.number],
+                    ),
+                )
+            )
+        else:
+            first_line[row.number] = row.line
+    if not rows:
+        return problems
+    ordered = sorted(rows, key=lambda r: (r.room.id, r.planned.starts_at))
+    for previous, current in zip(ordered, ordered[1:], strict=False):
+        if (
+            previous.room.id == current.room.id
+            and current.planned.starts_at < previous.planned.ends_at
+        ):
+            problems.append(
+                ImportProblem(
+                    current.line,
+                    _(
+                        "%(room)s is also booked on line %(other)d at that time.",
+                        room=current.room.name,
+                        other=previous.line,
+                    ),
+                )
+            )
+    # Sittings already in the database that this file does not replace.
+    room_ids = {row.room.id for row in rows}
+    replaced = {row.number for row in rows}
+    earliest = min(row.planned.starts_at for row in rows)
+    latest = max(row.planned.ends_at for row in rows)
+    db.session.execute(sa.select(Room.id).where(Room.id.in_(room_ids)).with_for_update())
+    booked = db.session.execute(
+        sa.select(Sitting, Meeting.title)
+        .join(Meeting, Meeting.id == Sitting.meeting_id)
+        .where(
+            Sitting.room_id.in_(room_ids),
+            Sitting.status == SittingStatus.SCHEDULED,
+            Sitting.starts_at < latest,
+            Sitting.ends_at > earliest,
+        )
+    ).all()
+    for row in rows:
+        for sitting, meeting_title in booked:
+            if sitting.meeting_id == meeting.id and sitting.number in replaced:
+                continue
+            if (
+                sitting.room_id == row.room.id
+                and sitting.starts_at < row.planned.ends_at
+                and sitting.ends_at > row.planned.starts_at
+            ):
+                problems.append(
+                    ImportProblem(
+                        row.line,
+                        _(
+                            "%(room)s is already booked at that time for “%(title)s” of "
+                            "%(meeting)s.",
+                            room=row.room.name,
+                            title=sitting.title,
+                            meeting=meeting_title,
+                        ),
+                    )
+                )
+                break
+    return problems
+
+
+def import_programme(
+    actor: User | None,
+    meeting: Meeting,
+    text: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    rows, problems = _parse(meeting, text, progress)
+    problems += _clashes(meeting, rows)
+    if problems:
+        raise ProgrammeImportError(sorted(problems, key=lambda p: p.line))
+    if not rows:
+        raise ProgrammeImportError([ImportProblem(2, _("the file has no sittings."))])
+    existing = {
+        s.number: s
+        for s in db.session.scalars(sa.select(Sitting).where(Sitting.meeting_id == meeting.id))
+    }
+    result = ImportResult()
+    for row in rows:
+        sitting = existing.get(row.number)
+        if sitting is None:
+            sitting = Sitting(
+                meeting=meeting,
+                number=row.number,
+                kind=row.planned.kind,
+                title=row.planned.title,
+                agenda_items=row.planned.agenda_items,
+                starts_at=row.planned.starts_at,
+                ends_at=row.planned.ends_at,
+                room_id=row.planned.room_id,
+            )
+            db.session.add(sitting)
+            db.session.flush()
+            record(
+                actor,
+                "sitting.imported",
+                sitting,
+                after={"number": row.number, "title": row.planned.title},
+            )
+            result.created += 1
+        elif write_plan(actor, sitting, row.planned):
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        result.numbers.append(row.number)
+    db.session.flush()
+    return result
+
+
+def read_upload(data: bytes) -> str:
+    """The text of an uploaded CSV file (UTF-8, with or without byte-order mark)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(
+            _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."), field="file"
+        ) from None
+
+
+__all__ = [
+    "ImportProblem",
+    "ImportResult",
+    "ProgrammeImportError",
+    "import_programme",
+    "read_upload",
+]

@@ -1,0 +1,404 @@
+"""Processes, meetings and rooms: every rule and state change of the schedule except sittings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, has_permission, require
+from meetings.db import utcnow
+from meetings.errors import DomainError, NotFound
+from meetings.extensions import db
+from meetings.schedule.models import (
+    Meeting,
+    MeetingFormat,
+    MeetingKind,
+    MeetingState,
+    Process,
+    Room,
+    Sitting,
+)
+from meetings.schedule.timezones import local_to_utc, zone_named
+
+# The one table of how a meeting moves through its life.
+MEETING_TRANSITIONS: dict[MeetingState, frozenset[MeetingState]] = {
+    MeetingState.PLANNED: frozenset({MeetingState.REGISTRATION_OPEN}),
+    MeetingState.REGISTRATION_OPEN: frozenset({MeetingState.REGISTRATION_CLOSED}),
+    MeetingState.REGISTRATION_CLOSED: frozenset(
+        {MeetingState.REGISTRATION_OPEN, MeetingState.IN_SESSION}
+    ),
+    MeetingState.IN_SESSION: frozenset({MeetingState.CONCLUDED}),
+    MeetingState.CONCLUDED: frozenset(),
+}
+
+DEFAULT_CLOSING_TIME = time(18, 0)
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def get_or_create_process(
+    actor: User | None, *, code: str, title: str, description: str = ""
+) -> Process:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    process = db.session.scalar(sa.select(Process).where(Process.code == code))
+    if process is None:
+        process = Process(code=code, title=title, description=description)
+        db.session.add(process)
+        db.session.flush()
+        record(actor, "process.created", process, after={"code": code, "title": title})
+    return process
+
+
+def processes() -> list[Process]:
+    return list(db.session.scalars(sa.select(Process).order_by(Process.title)))
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """What the secretariat enters for a meeting; dates and deadlines in venue time."""
+
+    process_id: int
+    code: str
+    title: str
+    kind: MeetingKind
+    venue: str
+    timezone: str
+    start_date: date
+    end_date: date
+    format: MeetingFormat
+    registration_opens_on: date | None = None
+    registration_deadline: date | None = None
+    sponsorship_deadline: date | None = None
+    closing_time: time = DEFAULT_CLOSING_TIME
+
+
+def _meeting_values(data: MeetingData) -> dict[str, object]:
+    code = data.code.strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise DomainError(
+            _("Use 2 to 40 capital letters, digits and hyphens, e.g. POA-REVCON3."), field="code"
+        )
+    if not data.title.strip():
+        raise DomainError(_("Enter the title of the meeting."), field="title")
+    if not data.venue.strip():
+        raise DomainError(_("Enter the venue."), field="venue")
+    zone = zone_named(data.timezone)
+    if data.end_date < data.start_date:
+        raise DomainError(
+            _("The meeting must end on or after the day it starts."), field="end_date"
+        )
+    if db.session.get(Process, data.process_id) is None:
+        raise DomainError(_("Choose a process."), field="process_id")
+    opens_at = (
+        local_to_utc(data.registration_opens_on, time(0, 0), zone, field="registration_opens_on")
+        if data.registration_opens_on
+        else None
+    )
+    closes_at = (
+        local_to_utc(
+            data.registration_deadline, data.closing_time, zone, field="registration_deadline"
+        )
+        if data.registration_deadline
+        else None
+    )
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise DomainError(
+            _("The registration deadline must come after registration opens."),
+            field="registration_deadline",
+        )
+    if data.registration_deadline and data.registration_deadline > data.end_date:
+        raise DomainError(
+            _("The registration deadline cannot be after the meeting ends."),
+            field="registration_deadline",
+        )
+    sponsorship = (
+        local_to_utc(
+            data.sponsorship_deadline, data.closing_time, zone, field="sponsorship_deadline"
+        )
+        if data.sponsorship_deadline
+        else None
+    )
+    return {
+        "process_id": data.process_id,
+        "code": code,
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "venue": data.venue.strip(),
+        "timezone": zone.key,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "format": data.format,
+        "registration_opens_at": opens_at,
+        "registration_closes_at": closes_at,
+        "sponsorship_deadline": sponsorship,
+    }
+
+
+def _code_taken(code: str, meeting_id: int | None) -> bool:
+    query = sa.select(Meeting.id).where(Meeting.code == code)
+    if meeting_id is not None:
+        query = query.where(Meeting.id != meeting_id)
+    return db.session.scalar(query) is not None
+
+
+def create_meeting(actor: User | None, data: MeetingData) -> Meeting:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    values = _meeting_values(data)
+    if _code_taken(str(values["code"]), None):
+        raise DomainError(_("Another meeting already uses this code."), field="code")
+    meeting = Meeting(**values)
+    db.session.add(meeting)
+    db.session.flush()
+    record(actor, "meeting.created", meeting, after=values)
+    return meeting
+
+
+def update_meeting(actor: User, meeting: Meeting, data: MeetingData) -> None:
+    require(actor, Permission.MANAGE_SCHEDULE)
+    values = _meeting_values(data)
+    if _code_taken(str(values["code"]), meeting.id):
+        raise DomainError(_("Another meeting already uses this code."), field="code")
+    first, last = _sitting_span(meeting)
+    if values["timezone"] != meeting.timezone and first is not None:
+        raise DomainError(
+            _(
+                "The time zone cannot change once sittings are scheduled: their times were entered "
+                "in %(zone)s.",
+                zone=meeting.timezone,
+            ),
+            field="timezone",
+        )
+    if first is not None and last is not None:
+        zone = meeting.zone
+        if (
+            first.astimezone(zone).date() < data.start_date
+            or last.astimezone(zone).date() > data.end_date
+        ):
+            raise DomainError(
+                _(
+                    "Sittings are scheduled from %(first)s to %(last)s; the meeting's dates must "
+                    "include them.",
+                    first=first.astimezone(zone).date().isoformat(),
+                    last=last.astimezone(zone).date().isoformat(),
+                ),
+                field="start_date",
+            )
+    before = {key: getattr(meeting, key) for key in values}
+    changed = {key: value for key, value in values.items() if before[key] != value}
+    if not changed:
+        return
+    for key, value in changed.items():
+        setattr(meeting, key, value)
+    meeting.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "meeting.updated", meeting, before={k: before[k] for k in changed}, after=changed)
+
+
+def _sitting_span(meeting: Meeting) -> tuple[object, object]:
+    row = db.session.execute(
+        sa.select(sa.func.min(Sitting.starts_at), sa.func.max(Sitting.ends_at)).where(
+            Sitting.meeting_id == meeting.id
+        )
+    ).one()
+    return row[0], row[1]
+
+
+def change_meeting_state(actor: User | None, meeting: Meeting, target: MeetingState) -> None:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    if target not in MEETING_TRANSITIONS[meeting.state]:
+        raise DomainError(
+            _(
+                "A meeting cannot go from “%(current)s” to “%(target)s”.",
+                current=meeting.state.value.replace("_", " "),
+                target=target.value.replace("_", " "),
+            )
+        )
+    before = meeting.state
+    meeting.state = target
+    meeting.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor, "meeting.state_changed", meeting, before={"state": before}, after={"state": target}
+    )
+
+
+def set_published(actor: User | None, meeting: Meeting, published: bool) -> None:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    if meeting.is_published == published:
+        return
+    meeting.is_published = published
+    meeting.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor,
+        "meeting.published" if published else "meeting.unpublished",
+        meeting,
+        before={"is_published": not published},
+        after={"is_published": published},
+    )
+
+
+def meeting_data(meeting: Meeting) -> MeetingData:
+    """The editable values of ``meeting``, in venue time (to fill the edit form)."""
+    zone = meeting.zone
+    return MeetingData(
+        process_id=meeting.process_id,
+        code=meeting.code,
+        title=meeting.title,
+        kind=meeting.kind,
+        venue=meeting.venue,
+        timezone=meeting.timezone,
+        start_date=meeting.start_date,
+        end_date=meeting.end_date,
+        format=meeting.format,
+        registration_opens_on=meeting.registration_opens_at.astimezone(zone).date()
+        if meeting.registration_opens_at
+        else None,
+        registration_deadline=meeting.registration_closes_at.astimezone(zone).date()
+        if meeting.registration_closes_at
+        else None,
+        sponsorship_deadline=meeting.sponsorship_deadline.astimezone(zone).date()
+        if meeting.sponsorship_deadline
+        else None,
+        closing_time=meeting.registration_closes_at.astimezone(zone).time()
+        if meeting.registration_closes_at
+        else DEFAULT_CLOSING_TIME,
+    )
+
+
+def meeting_with_code(code: str) -> Meeting | None:
+    return db.session.scalar(sa.select(Meeting).where(Meeting.code == code.strip().upper()))
+
+
+def meeting_by_code(code: str) -> Meeting:
+    """Any meeting by its code, published or not (for the command line and other services)."""
+    meeting = meeting_with_code(code)
+    if meeting is None:
+        raise NotFound(_("There is no meeting with the code %(code)s.", code=code))
+    return meeting
+
+
+def visible_meeting(actor: User | None, code: str) -> Meeting:
+    """The meeting with this code, if ``actor`` may see it (published, or the secretariat)."""
+    meeting = meeting_with_code(code)
+    if meeting is None or not (meeting.is_published or can_manage(actor)):
+        raise NotFound(_("There is no such meeting."))
+    return meeting
+
+
+def managed_meeting(actor: User, code: str) -> Meeting:
+    require(actor, Permission.MANAGE_SCHEDULE)
+    return visible_meeting(actor, code)
+
+
+def require_scheduler(actor: User) -> None:
+    """Raise PermissionDenied unless ``actor`` runs the schedule (before showing its forms)."""
+    require(actor, Permission.MANAGE_SCHEDULE)
+
+
+def can_manage(actor: User | None) -> bool:
+    return has_permission(actor, Permission.MANAGE_SCHEDULE)
+
+
+def public_meetings() -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            sa.select(Meeting).where(Meeting.is_published).order_by(Meeting.start_date.desc())
+        )
+    )
+
+
+def all_meetings(actor: User) -> list[Meeting]:
+    require(actor, Permission.MANAGE_SCHEDULE)
+    return list(db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc())))
+
+
+# --- rooms ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomData:
+    name: str
+    building: str
+    capacity: int
+
+
+def _room_values(data: RoomData, room_id: int | None) -> dict[str, object]:
+    name, building = data.name.strip(), data.building.strip()
+    if not name:
+        raise DomainError(_("Enter the name of the room."), field="name")
+    if data.capacity < 1:
+        raise DomainError(_("The capacity must be at least 1."), field="capacity")
+    query = sa.select(Room.id).where(Room.name == name, Room.building == building)
+    if room_id is not None:
+        query = query.where(Room.id != room_id)
+    if db.session.scalar(query) is not None:
+        raise DomainError(
+            _("There is already a room with this name in this building."), field="name"
+        )
+    return {"name": name, "building": building, "capacity": data.capacity}
+
+
+def create_room(actor: User | None, data: RoomData) -> Room:
+    if actor is not None:
+        require(actor, Permission.MANAGE_SCHEDULE)
+    values = _room_values(data, None)
+    room = Room(**values)
+    db.session.add(room)
+    db.session.flush()
+    record(actor, "room.created", room, after=values)
+    return room
+
+
+def update_room(actor: User, room: Room, data: RoomData) -> None:
+    """Renaming a room changes the location of its sittings: they get a new revision, so that
+    calendars showing them update."""
+    require(actor, Permission.MANAGE_SCHEDULE)
+    values = _room_values(data, room.id)
+    before = {key: getattr(room, key) for key in values}
+    if before == values:
+        return
+    for key, value in values.items():
+        setattr(room, key, value)
+    now = utcnow()
+    room.updated_at = now
+    if before["name"] != values["name"] or before["building"] != values["building"]:
+        db.session.execute(
+            sa.update(Sitting)
+            .where(Sitting.room_id == room.id)
+            .values(revision=Sitting.revision + 1, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+    db.session.flush()
+    record(actor, "room.updated", room, before=before, after=values)
+
+
+def rooms() -> list[Room]:
+    return list(db.session.scalars(sa.select(Room).order_by(Room.building, Room.name)))
+
+
+def room_by_id(actor: User, room_id: int) -> Room:
+    require(actor, Permission.MANAGE_SCHEDULE)
+    room = db.session.get(Room, room_id)
+    if room is None:
+        raise NotFound(_("There is no such room."))
+    return room
+
+
+def room_data(room: Room) -> RoomData:
+    return RoomData(name=room.name, building=room.building, capacity=room.capacity)

@@ -1,0 +1,94 @@
+"""Public pages: the list of meetings, a meeting's programme, a sitting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from meetings.auth.current import current_account, current_actor
+from meetings.auth.forms import ConfirmForm
+from meetings.extensions import db
+from meetings.schedule import following, queries
+from meetings.schedule.labels import SITTING_KIND_LABELS
+from meetings.schedule.models import SittingKind
+from meetings.schedule.services import can_manage, public_meetings, visible_meeting
+from meetings.schedule.sittings import sitting_of
+
+bp = Blueprint("schedule", __name__)
+
+
+@bp.get("/meetings")
+def meetings() -> str:
+    return render_template("schedule/meetings.html", meetings=public_meetings())
+
+
+def _filters() -> queries.ProgrammeFilter:
+    """Filters from the query string; anything unreadable is a 404, not a 500."""
+    day = kind = room_id = None
+    try:
+        if request.args.get("day"):
+            day = date.fromisoformat(request.args["day"])
+        if request.args.get("kind"):
+            kind = SittingKind(request.args["kind"])
+        if request.args.get("room"):
+            room_id = int(request.args["room"])
+    except ValueError:
+        abort(404)
+    return queries.ProgrammeFilter(day=day, kind=kind, room_id=room_id)
+
+
+@bp.get("/meetings/<code>")
+def meeting(code: str) -> str:
+    actor = current_actor()
+    found = visible_meeting(actor, code)
+    filters = _filters()
+    return render_template(
+        "schedule/meeting.html",
+        meeting=found,
+        days=queries.programme(found, filters),
+        rooms=queries.rooms_used(found),
+        filters=filters,
+        kinds=SITTING_KIND_LABELS,
+        starred=following.starred_ids(actor, found),
+        confirm=ConfirmForm(),
+        can_manage=can_manage(actor),
+    )
+
+
+@bp.get("/meetings/<code>/sittings/<int:number>")
+def sitting(code: str, number: int) -> str:
+    actor = current_actor()
+    found = visible_meeting(actor, code)
+    item = sitting_of(found, number)
+    return render_template(
+        "schedule/sitting.html",
+        meeting=found,
+        sitting=item,
+        kinds=SITTING_KIND_LABELS,
+        starred=item.id in following.starred_ids(actor, found),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/meetings/<code>/sittings/<int:number>/star")
+@login_required
+def star(code: str, number: int) -> Response:
+    user = current_account()
+    found = visible_meeting(user, code)
+    item = sitting_of(found, number)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("starred") == "1":
+            following.star(user, item)
+            flash(_("Added to your calendar."), "success")
+        else:
+            following.unstar(user, item)
+            flash(_("Removed from your calendar."), "info")
+        db.session.commit()
+    back = request.form.get("back") or ""
+    if back == "programme":
+        return redirect(url_for("schedule.meeting", code=found.code) + f"#sitting-{item.number}")
+    return redirect(url_for("schedule.sitting", code=found.code, number=item.number))
