@@ -140,9 +140,14 @@ def personal_fingerprint(user: User) -> Fingerprint:
 def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
     base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
     domain = current_app.config["CALENDAR_UID_DOMAIN"]
+    pages: dict[str, str] = {}  # one url_for per meeting, not per sitting
     events = []
     for sitting in sittings:
         meeting = sitting.meeting
+        if meeting.code not in pages:
+            pages[meeting.code] = (
+                base + url_for("schedule.sitting", code=meeting.code, number=0)[:-1]
+            )
         description = meeting.title
         if sitting.agenda_items:
             description += "\n\n" + sitting.agenda_items
@@ -157,13 +162,12 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
                 starts_at=sitting.starts_at,
                 ends_at=sitting.ends_at,
                 zone=meeting.timezone,
-                created=sitting.created_at,
                 last_modified=sitting.updated_at,
                 sequence=sitting.revision,
                 cancelled=sitting.is_cancelled,
                 location=location,
                 description=description,
-                url=base + url_for("schedule.sitting", code=meeting.code, number=sitting.number),
+                url=f"{pages[meeting.code]}{sitting.number}",
                 category=str(SITTING_KIND_LABELS[sitting.kind]),
             )
         )

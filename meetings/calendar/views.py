@@ -46,7 +46,6 @@ def feed_response(
     if _not_modified(fingerprint):
         return Response(status=304, headers=headers)
     response = Response(build(), mimetype=MIMETYPE, headers=headers)
-    response.charset = "utf-8"
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     if fingerprint.last_modified is not None:
         response.last_modified = fingerprint.last_modified

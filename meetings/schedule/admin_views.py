@@ -239,6 +239,7 @@ def new_sitting(code: str) -> Page:
 def edit_sitting(sitting_id: int) -> Page:
     actor = current_account()
     sitting = sittings.managed_sitting(actor, sitting_id)
+    meeting = sitting.meeting  # kept: a rollback below expires the sitting's relationships
     form = _sitting_form(sittings.sitting_data(sitting))
     if form.validate_on_submit():
         try:
@@ -249,11 +250,11 @@ def edit_sitting(sitting_id: int) -> Page:
             attach_error(form, error)
         else:
             flash(_("Sitting saved.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("secretariat_schedule.meeting", code=sitting.meeting.code))
+            return redirect(url_for("secretariat_schedule.meeting", code=meeting.code))
     return render_template(
         "schedule/admin/sitting_form.html",
         form=form,
-        meeting=sitting.meeting,
+        meeting=meeting,
         sitting=sitting,
         confirm=ConfirmForm(),
     ), _status(form)
@@ -264,6 +265,7 @@ def edit_sitting(sitting_id: int) -> Page:
 def sitting_status(sitting_id: int) -> Response:
     actor = current_account()
     sitting = sittings.managed_sitting(actor, sitting_id)
+    code = sitting.meeting.code
     if ConfirmForm().validate_on_submit():
         try:
             sittings.change_status(actor, sitting, SittingStatus(request.form.get("status", "")))
@@ -278,7 +280,7 @@ def sitting_status(sitting_id: int) -> Response:
                 else _("Sitting restored."),
                 "success",
             )
-    return redirect(url_for("secretariat_schedule.meeting", code=sitting.meeting.code))
+    return redirect(url_for("secretariat_schedule.meeting", code=code))
 
 
 @bp.route("/meetings/<code>/import", methods=["GET", "POST"])

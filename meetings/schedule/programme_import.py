@@ -38,7 +38,7 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        return _("Line %(line)d: %(message)s", line=self.line, message=self.message)
+        return str(_("Line %(line)d: %(message)s", line=self.line, message=self.message))
 
 
 class ProgrammeImportError(DomainError):
@@ -57,11 +57,13 @@ class ImportResult:
     numbers: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return _(
-            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged",
-            created=self.created,
-            updated=self.updated,
-            unchanged=self.unchanged,
+        return str(
+            _(
+                "%(created)d created, %(updated)d updated, %(unchanged)d unchanged",
+                created=self.created,
+                updated=self.updated,
+                unchanged=self.unchanged,
+            )
         )
 
 
@@ -80,8 +82,8 @@ def _kind(value: str) -> SittingKind:
     except ValueError:
         raise DomainError(
             _(
-                "“%(value)s” is not a kind of sitting (plenary, informal consultations, side event, "
-                "other).",
+                "“%(value)s” is not a kind of sitting (plenary, informal consultations, "
+                "side event, other).",
                 value=value,
             )
         ) from None
@@ -204,22 +206,28 @@ def _clashes(meeting: Meeting, rows: list[_Row]) -> list[ImportProblem]:
             first_line[row.number] = row.line
     if not rows:
         return problems
+    # Within the file: in each room, every row against the longest-running row before it.
     ordered = sorted(rows, key=lambda r: (r.room.id, r.planned.starts_at))
-    for previous, current in zip(ordered, ordered[1:], strict=False):
-        if (
-            previous.room.id == current.room.id
-            and current.planned.starts_at < previous.planned.ends_at
-        ):
+    longest: _Row | None = None
+    for current in ordered:
+        if longest is None or longest.room.id != current.room.id:
+            longest = current
+            continue
+        if current.planned.starts_at < longest.planned.ends_at:
+            # Reported on the later line of the two, naming the earlier one.
+            later, earlier = sorted((current.line, longest.line), reverse=True)
             problems.append(
                 ImportProblem(
-                    current.line,
+                    later,
                     _(
                         "%(room)s is also booked on line %(other)d at that time.",
                         room=current.room.name,
-                        other=previous.line,
+                        other=earlier,
                     ),
                 )
             )
+        if current.planned.ends_at > longest.planned.ends_at:
+            longest = current
     # Sittings already in the database that this file does not replace.
     room_ids = {row.room.id for row in rows}
     replaced = {row.number for row in rows}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -207,7 +207,7 @@ def update_meeting(actor: User, meeting: Meeting, data: MeetingData) -> None:
     record(actor, "meeting.updated", meeting, before={k: before[k] for k in changed}, after=changed)
 
 
-def _sitting_span(meeting: Meeting) -> tuple[object, object]:
+def _sitting_span(meeting: Meeting) -> tuple[datetime | None, datetime | None]:
     row = db.session.execute(
         sa.select(sa.func.min(Sitting.starts_at), sa.func.max(Sitting.ends_at)).where(
             Sitting.meeting_id == meeting.id

@@ -101,11 +101,9 @@ def plan(meeting: Meeting, data: SittingData, zone: ZoneInfo | None = None) -> P
 
 def describe(sitting: Sitting, zone_name: str | None = None) -> str:
     """'“3rd plenary meeting” (10:00–13:00 EDT, 19 March 2018)' for messages."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(zone_name or sitting.meeting.timezone)
     start, end = sitting.starts_at.astimezone(zone), sitting.ends_at.astimezone(zone)
-    return _(
+    text = _(
         "“%(title)s” (%(start)s–%(end)s %(zone)s, %(day)s)",
         title=sitting.title,
         start=start.strftime("%H:%M"),
@@ -113,6 +111,7 @@ def describe(sitting: Sitting, zone_name: str | None = None) -> str:
         zone=start.tzname(),
         day=format_date(start.date(), "long"),
     )
+    return str(text)
 
 
 def room_clash(

@@ -1,0 +1,84 @@
+"""Shared benchmark plumbing: a throw-away database, a timer, a bare Flask baseline, a table."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from meetings import create_app
+from meetings.extensions import db
+from meetings.reference.services import load_reference_data
+
+
+def bench_app(folder: Path | None = None) -> Flask:
+    """The real application on a fresh SQLite file, migrated and loaded with reference data."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="meetings-bench-"))
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        load_reference_data()
+        db.session.commit()
+    return app
+
+
+def bare_flask_ms(runs: int = 500) -> float:
+    """Median time of a request to a one-line Flask endpoint: the floor every ratio is taken to."""
+    bare = Flask("bare")
+
+    @bare.get("/ping")
+    def ping() -> str:
+        return "pong"
+
+    client = bare.test_client()
+    return timed(lambda: client.get("/ping"), runs)
+
+
+def timed(action: Callable[[], Any], runs: int, before: Callable[[], Any] | None = None) -> float:
+    """Median milliseconds of ``action`` over ``runs`` runs (``before`` runs untimed each time)."""
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+@contextmanager
+def counted(engine: sa.Engine) -> Any:
+    statements: list[str] = []
+
+    def listen(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listen)
+
+
+def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=False)]
+    print(f"\n{title}")
+    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=False)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)))
