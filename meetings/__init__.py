@@ -131,6 +131,9 @@ def _register_blueprints(app: Flask) -> None:
     from meetings.auth.views import bp as auth_bp
     from meetings.calendar.views import bp as calendar_bp
     from meetings.home.views import bp as home_bp
+    from meetings.registration.focal_views import bp as delegations_bp
+    from meetings.registration.secretariat_views import bp as secretariat_registration_bp
+    from meetings.registration.views import bp as registration_bp
     from meetings.schedule.admin_views import bp as secretariat_schedule_bp
     from meetings.schedule.views import bp as schedule_bp
 
@@ -141,6 +144,9 @@ def _register_blueprints(app: Flask) -> None:
         schedule_bp,
         secretariat_schedule_bp,
         calendar_bp,
+        registration_bp,
+        delegations_bp,
+        secretariat_registration_bp,
     ):
         app.register_blueprint(blueprint)
 

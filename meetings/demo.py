@@ -15,6 +15,7 @@ from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
+from meetings.registration.demo import seed_registration
 from meetings.schedule.demo import seed_schedule
 
 cli = AppGroup("seed", help="Demonstration data.")
@@ -82,6 +83,7 @@ def seed_demo() -> dict[Role, User]:
     reference.load_reference_data()
     users = seed_accounts()
     seed_schedule()
+    seed_registration(users)
     db.session.flush()
     return users
 

@@ -58,6 +58,13 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_l("Meetings"), "schedule.meetings"),
     NavItem(_l("Dashboard"), "home.dashboard", login_required=True),
+    NavItem(_l("My delegation"), "delegations.index", Permission.MANAGE_DELEGATION),
+    NavItem(
+        _l("Registrations"),
+        "secretariat_registration.registrations",
+        Permission.MANAGE_REGISTRATIONS,
+    ),
+    NavItem(_l("Check-in"), "secretariat_registration.check_in", Permission.MANAGE_REGISTRATIONS),
     NavItem(
         _l("Programme management"), "secretariat_schedule.meetings", Permission.MANAGE_SCHEDULE
     ),

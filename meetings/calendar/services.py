@@ -25,6 +25,7 @@ from meetings.cache import cache
 from meetings.calendar.feeds import FeedEvent, FeedHeader, build_calendar
 from meetings.errors import NotFound
 from meetings.extensions import db
+from meetings.registration.queries import followed_meeting_ids
 from meetings.schedule.labels import SITTING_KIND_LABELS
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
 
@@ -83,9 +84,13 @@ def _meeting_clause(meeting: Meeting, kind: SittingKind | None) -> sa.ColumnElem
 
 
 def _personal_clause(user: User) -> sa.ColumnElement[bool]:
-    """The sittings a user follows: those they starred, in meetings the public may see."""
+    """The sittings a user follows: those of the meetings they are registered for and those they
+    starred, in meetings the public may see."""
     starred = sa.select(StarredSitting.sitting_id).where(StarredSitting.user_id == user.id)
-    return sa.and_(Meeting.is_published, Sitting.id.in_(starred))
+    return sa.and_(
+        Meeting.is_published,
+        sa.or_(Sitting.id.in_(starred), Sitting.meeting_id.in_(followed_meeting_ids(user))),
+    )
 
 
 def _load(where: sa.ColumnElement[bool]) -> list[Sitting]:

@@ -12,6 +12,8 @@ from meetings.auth import services
 from meetings.auth.current import current_account
 from meetings.extensions import db, limiter
 from meetings.forms import safe_next
+from meetings.registration.labels import STATUS_LABELS
+from meetings.registration.queries import my_registrations
 
 bp = Blueprint("home", __name__)
 log = logging.getLogger(__name__)
@@ -25,7 +27,13 @@ def index() -> str:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> str:
-    return render_template("home/dashboard.html", user=current_account())
+    user = current_account()
+    return render_template(
+        "home/dashboard.html",
+        user=user,
+        registrations=my_registrations(user),
+        statuses=STATUS_LABELS,
+    )
 
 
 @bp.post("/language")

@@ -134,3 +134,7 @@ def organisation_by_id(organisation_id: int) -> Organisation | None:
 
 def state_by_name(name: str) -> State | None:
     return db.session.scalar(sa.select(State).where(State.name == name))
+
+
+def regional_groups() -> list[RegionalGroup]:
+    return list(db.session.scalars(sa.select(RegionalGroup).order_by(RegionalGroup.name)))

@@ -17,6 +17,10 @@
       });
     });
   });
+  // Print buttons (the browser's own print command does the same without JavaScript).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   // Copy-to-clipboard buttons next to feed links.
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     button.hidden = false;

@@ -1,0 +1,1 @@
+"""Delegations, registrations, two-stage approval, accreditation, list of participants, badges."""

@@ -1,0 +1,88 @@
+"""Who may see and act on which delegation and registration. Anything a user may not see is
+"not found" to them, so that guessing ids reveals nothing."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from meetings.auth.models import Role, RoleAssignment, User
+from meetings.auth.permissions import Permission, acts_for, has_permission
+from meetings.errors import NotFound
+from meetings.extensions import db
+from meetings.registration.models import Delegation, Registration
+
+
+def is_secretariat(actor: User | None) -> bool:
+    return has_permission(actor, Permission.MANAGE_REGISTRATIONS)
+
+
+def is_focal_point_of(actor: User | None, delegation: Delegation) -> bool:
+    return (
+        acts_for(actor, state_id=delegation.state_id)
+        if delegation.state_id
+        else acts_for(actor, organisation_id=delegation.organisation_id)
+    )
+
+
+def has_focal_point(delegation: Delegation) -> bool:
+    """Whether anyone acts as focal point for this delegation's State or organisation (asked
+    once per request and delegation: a page of members asks it for each of them)."""
+    cache: dict[int, bool] = (
+        g.setdefault("meetings_has_focal_point", {}) if has_request_context() else {}
+    )
+    if delegation.id not in cache:
+        cache[delegation.id] = _has_focal_point(delegation)
+    return cache[delegation.id]
+
+
+def _has_focal_point(delegation: Delegation) -> bool:
+    column = RoleAssignment.state_id if delegation.state_id else RoleAssignment.organisation_id
+    scope = delegation.state_id or delegation.organisation_id
+    found = db.session.scalar(
+        sa.select(RoleAssignment.id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == Role.FOCAL_POINT, column == scope, User.active)
+        .limit(1)
+    )
+    return found is not None
+
+
+def can_see_delegation(actor: User | None, delegation: Delegation) -> bool:
+    return is_secretariat(actor) or is_focal_point_of(actor, delegation)
+
+
+def can_see_registration(actor: User | None, registration: Registration) -> bool:
+    if actor is None:
+        return False
+    if registration.user_id == actor.id:
+        return True
+    return can_see_delegation(actor, registration.delegation)
+
+
+def delegation_for(actor: User | None, delegation_id: int) -> Delegation:
+    delegation = db.session.scalar(
+        sa.select(Delegation)
+        .options(joinedload(Delegation.meeting))
+        .where(Delegation.id == delegation_id)
+    )
+    if delegation is None or not can_see_delegation(actor, delegation):
+        raise NotFound(_("There is no such delegation."))
+    return delegation
+
+
+def registration_for(actor: User | None, registration_id: int) -> Registration:
+    registration = db.session.scalar(
+        sa.select(Registration)
+        .options(
+            joinedload(Registration.meeting),
+            joinedload(Registration.delegation),
+            joinedload(Registration.nomination_letter),
+        )
+        .where(Registration.id == registration_id)
+    )
+    if registration is None or not can_see_registration(actor, registration):
+        raise NotFound(_("There is no such registration."))
+    return registration

@@ -1,0 +1,340 @@
+"""Reading registrations: the secretariat's list, statistics, the list of participants, exports.
+Each issues a fixed number of queries whatever the number of registrations."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.extensions import db
+from meetings.pagination import Page, paginate
+from meetings.reference.models import Organisation, OrganisationKind, RegionalGroup, State
+from meetings.registration.models import (
+    ACTIVE_STATUSES,
+    Delegation,
+    DelegationRole,
+    Gender,
+    ParticipantCategory,
+    Registration,
+    RegistrationStatus,
+)
+from meetings.schedule.models import Meeting
+
+
+@dataclass(frozen=True)
+class RegistrationFilter:
+    meeting_id: int | None = None
+    status: RegistrationStatus | None = None
+    category: ParticipantCategory | None = None
+    state_id: int | None = None
+    regional_group_id: int | None = None
+    gender: Gender | None = None
+    search: str = ""
+
+
+def _filtered(filters: RegistrationFilter) -> sa.Select[Any]:
+    query = sa.select(Registration).join(Delegation, Delegation.id == Registration.delegation_id)
+    if filters.meeting_id is not None:
+        query = query.where(Registration.meeting_id == filters.meeting_id)
+    if filters.status is not None:
+        query = query.where(Registration.status == filters.status)
+    if filters.category is not None:
+        query = query.where(Registration.category == filters.category)
+    if filters.state_id is not None:
+        query = query.where(Delegation.state_id == filters.state_id)
+    if filters.regional_group_id is not None:
+        query = query.where(
+            Delegation.state_id.in_(
+                sa.select(State.id).where(State.regional_group_id == filters.regional_group_id)
+            )
+        )
+    if filters.gender is not None:
+        query = query.where(Registration.gender == filters.gender)
+    term = filters.search.strip().lower()
+    if term:
+        pattern = f"%{term.replace('%', '').replace('_', '')}%"
+        query = query.where(
+            sa.or_(
+                Registration.email.like(pattern),
+                sa.func.lower(Registration.family_name).like(pattern),
+                sa.func.lower(Registration.given_names).like(pattern),
+                sa.func.lower(Registration.given_names + " " + Registration.family_name).like(
+                    pattern
+                ),
+            )
+        )
+    return query
+
+
+def registrations(
+    actor: User, filters: RegistrationFilter, *, page: int, per_page: int = 50
+) -> Page[Registration]:
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    query = (
+        _filtered(filters)
+        .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
+        .order_by(Registration.family_name, Registration.given_names, Registration.id)
+    )
+    return paginate(query, page=page, per_page=per_page)
+
+
+def registrations_by_id(actor: User, ids: list[int]) -> list[Registration]:
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
+            .where(Registration.id.in_(ids))
+            .order_by(Registration.id)
+        )
+    )
+
+
+# --- statistics ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Statistics:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_regional_group: dict[str, int] = field(default_factory=dict)
+    by_gender: dict[str, int] = field(default_factory=dict)
+
+
+def _counts(column: Any, meeting: Meeting, *joins: Any) -> dict[str, int]:
+    query = sa.select(column, sa.func.count(Registration.id)).select_from(Registration)
+    for target, condition in joins:
+        query = query.outerjoin(target, condition)
+    rows = db.session.execute(
+        query.where(Registration.meeting_id == meeting.id).group_by(column)
+    ).all()
+    return {str(getattr(key, "value", key) if key is not None else ""): n for key, n in rows}
+
+
+def statistics(actor: User, meeting: Meeting) -> Statistics:
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    stats = Statistics()
+    stats.by_status = _counts(Registration.status, meeting)
+    stats.total = sum(stats.by_status.values())
+    stats.by_category = _counts(Registration.category, meeting)
+    stats.by_gender = _counts(Registration.gender, meeting)
+    stats.by_regional_group = _counts(
+        RegionalGroup.name,
+        meeting,
+        (Delegation, Delegation.id == Registration.delegation_id),
+        (State, State.id == Delegation.state_id),
+        (RegionalGroup, RegionalGroup.id == State.regional_group_id),
+    )
+    return stats
+
+
+# --- list of participants ------------------------------------------------------------------------
+
+ROLE_ORDER = {
+    DelegationRole.HEAD: 0,
+    DelegationRole.ALTERNATE: 1,
+    DelegationRole.ADVISER: 2,
+    DelegationRole.REPRESENTATIVE: 3,
+}
+KIND_ORDER = [
+    OrganisationKind.IGO,
+    OrganisationKind.UN_ENTITY,
+    OrganisationKind.NGO,
+    OrganisationKind.MEDIA,
+]
+
+
+@dataclass
+class ParticipantGroup:
+    key: str  # member_state, observer_state, or an organisation kind
+    delegations: list[tuple[str, list[Registration]]] = field(default_factory=list)
+
+
+def list_of_participants(meeting: Meeting) -> list[ParticipantGroup]:
+    """Accredited participants who agreed to appear: Member States in alphabetical order, then
+    observer States, then organisations by kind; heads of delegation first in each."""
+    rows = db.session.scalars(
+        sa.select(Registration)
+        .options(joinedload(Registration.delegation))
+        .where(
+            Registration.meeting_id == meeting.id,
+            Registration.status == RegistrationStatus.ACCREDITED,
+            Registration.consent_to_publish,
+        )
+    ).all()
+    groups: dict[str, dict[str, list[Registration]]] = {}
+    for registration in rows:
+        delegation = registration.delegation
+        organisation = delegation.organisation
+        key = organisation.kind.value if organisation is not None else registration.category.value
+        groups.setdefault(key, {}).setdefault(delegation.name, []).append(registration)
+    order = ["member_state", "observer_state", *(k.value for k in KIND_ORDER)]
+    result = []
+    for key in order:
+        if key not in groups:
+            continue
+        members = groups[key]
+        result.append(
+            ParticipantGroup(
+                key,
+                [
+                    (
+                        name,
+                        sorted(
+                            people,
+                            key=lambda r: (
+                                ROLE_ORDER[r.role],
+                                r.family_name.casefold(),
+                                r.given_names.casefold(),
+                            ),
+                        ),
+                    )
+                    for name, people in sorted(members.items(), key=lambda item: item[0].casefold())
+                ],
+            )
+        )
+    return result
+
+
+# --- CSV exports ---------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A spreadsheet shows text, never runs it: a cell that starts like a formula gets a quote."""
+    text = "" if value is None else str(getattr(value, "value", value))
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_line(values: list[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([safe_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+EXPORT_COLUMNS = [
+    "id",
+    "status",
+    "category",
+    "delegation",
+    "role",
+    "courtesy_title",
+    "given_names",
+    "family_name",
+    "functional_title",
+    "gender",
+    "email",
+    "phone",
+    "based_in",
+    "consent_to_publish",
+    "submitted_at",
+    "checked_in_at",
+]
+
+
+def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
+    """Every registration of ``meeting`` as CSV lines, read in batches: memory stays flat."""
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    delegation_name = sa.func.coalesce(State.name, Organisation.name)
+    query = (
+        sa.select(
+            Registration.id,
+            Registration.status,
+            Registration.category,
+            delegation_name,
+            Registration.role,
+            Registration.courtesy_title,
+            Registration.given_names,
+            Registration.family_name,
+            Registration.functional_title,
+            Registration.gender,
+            Registration.email,
+            Registration.phone,
+            Registration.based_in,
+            Registration.consent_to_publish,
+            Registration.submitted_at,
+            Registration.checked_in_at,
+        )
+        .join(Delegation, Delegation.id == Registration.delegation_id)
+        .outerjoin(State, State.id == Delegation.state_id)
+        .outerjoin(Organisation, Organisation.id == Delegation.organisation_id)
+        .where(Registration.meeting_id == meeting.id)
+        .order_by(Registration.id)
+        .execution_options(yield_per=1000)
+    )
+    yield _csv_line(list(EXPORT_COLUMNS))
+    for row in db.session.execute(query):
+        yield _csv_line(list(row))
+
+
+def export_participants(meeting: Meeting) -> Iterator[str]:
+    yield _csv_line(["group", "delegation", "role", "name", "functional_title"])
+    for group in list_of_participants(meeting):
+        for delegation, people in group.delegations:
+            for person in people:
+                yield _csv_line(
+                    [
+                        group.key,
+                        delegation,
+                        person.role,
+                        person.display_name,
+                        person.functional_title,
+                    ]
+                )
+
+
+# --- a person's own registrations ----------------------------------------------------------------
+
+
+def my_registrations(user: User) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .options(joinedload(Registration.meeting), joinedload(Registration.delegation))
+            .where(Registration.user_id == user.id)
+            .order_by(Registration.created_at.desc())
+        )
+    )
+
+
+def delegation_members(delegation: Delegation) -> list[Registration]:
+    members = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .options(joinedload(Registration.nomination_letter))
+            .where(Registration.delegation_id == delegation.id)
+            .order_by(Registration.family_name, Registration.given_names)
+        )
+    )
+    for member in members:
+        set_committed_value(member, "delegation", delegation)
+    return members
+
+
+def followed_meeting_ids(user: User) -> sa.Select[Any]:
+    """Meetings the user is registered for (a place held): their sittings go in the user's feed."""
+    return sa.select(Registration.meeting_id).where(
+        Registration.user_id == user.id, Registration.status.in_(ACTIVE_STATUSES)
+    )
+
+
+def has_registrations(meeting: Meeting) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Registration.id).where(Registration.meeting_id == meeting.id).limit(1)
+        )
+        is not None
+    )

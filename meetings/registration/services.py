@@ -1,0 +1,457 @@
+"""Registering people: on their own, by their focal point, by invitation, or by the secretariat
+after the deadline. Every path ends in the same rules (registration/rules.py) and the same
+workflow (registration/workflow.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from meetings import clock, mail, uploads
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.auth.services import normalise_email, user_by_email
+from meetings.db import utcnow
+from meetings.errors import DomainError, NotFound, PermissionDenied
+from meetings.extensions import db
+from meetings.reference.models import Organisation, State, UNStatus
+from meetings.registration import access, rules
+from meetings.registration.models import (
+    CATEGORY_ORGANISATION_KIND,
+    BasedIn,
+    Delegation,
+    DelegationRole,
+    Document,
+    Gender,
+    ParticipantCategory,
+    Registration,
+    RegistrationStatus,
+)
+from meetings.registration.workflow import transition
+from meetings.schedule.models import Meeting
+from meetings.urls import external_url
+
+INVITATION_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ParticipantData:
+    """The person, as entered on a registration form."""
+
+    role: DelegationRole
+    courtesy_title: str
+    given_names: str
+    family_name: str
+    functional_title: str
+    gender: Gender
+    email: str
+    phone: str
+    based_in: BasedIn | None
+    consent_to_publish: bool
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    """For whom the person registers: a category and a State or an organisation."""
+
+    category: ParticipantCategory
+    state_id: int | None = None
+    organisation_id: int | None = None
+
+
+def _clean(data: ParticipantData) -> dict[str, object]:
+    values: dict[str, object] = {
+        "role": data.role,
+        "courtesy_title": data.courtesy_title.strip()[:30],
+        "given_names": data.given_names.strip(),
+        "family_name": data.family_name.strip(),
+        "functional_title": data.functional_title.strip(),
+        "gender": data.gender,
+        "email": normalise_email(data.email),
+        "phone": data.phone.strip(),
+        "based_in": data.based_in,
+        "consent_to_publish": data.consent_to_publish,
+    }
+    for field, message in (
+        ("given_names", _("Enter the given names as they appear in the passport.")),
+        ("family_name", _("Enter the family name as it appears in the passport.")),
+        ("functional_title", _("Enter the functional title, e.g. Counsellor.")),
+    ):
+        if not values[field]:
+            raise DomainError(message, field=field)
+    if "@" not in str(values["email"]):
+        raise DomainError(_("Enter an e-mail address like name@example.org."), field="email")
+    return values
+
+
+# --- delegations ---------------------------------------------------------------------------------
+
+
+def _resolve(affiliation: Affiliation) -> tuple[State | None, Organisation | None]:
+    category = affiliation.category
+    if category.is_government:
+        state = db.session.get(State, affiliation.state_id) if affiliation.state_id else None
+        wanted = (
+            UNStatus.MEMBER if category is ParticipantCategory.MEMBER_STATE else UNStatus.OBSERVER
+        )
+        if state is None or state.un_status is not wanted:
+            raise DomainError(_("Choose the State you represent."), field="state_id")
+        return state, None
+    organisation = (
+        db.session.get(Organisation, affiliation.organisation_id)
+        if affiliation.organisation_id
+        else None
+    )
+    if organisation is None or organisation.kind is not CATEGORY_ORGANISATION_KIND[category]:
+        raise DomainError(_("Choose the organization you represent."), field="organisation_id")
+    return None, organisation
+
+
+def delegation_of(
+    meeting: Meeting, state: State | None, organisation: Organisation | None, *, create: bool = True
+) -> Delegation | None:
+    query = sa.select(Delegation).where(Delegation.meeting_id == meeting.id)
+    query = (
+        query.where(Delegation.state_id == state.id)
+        if state
+        else query.where(Delegation.organisation_id == (organisation.id if organisation else None))
+    )
+    delegation = db.session.scalar(query)
+    if delegation is None and create:
+        delegation = Delegation(meeting=meeting, state=state, organisation=organisation)
+        try:
+            with db.session.begin_nested():
+                db.session.add(delegation)
+        except IntegrityError:  # created at the same moment by someone else
+            delegation = db.session.scalar(query)
+        else:
+            record(
+                None,
+                "delegation.created",
+                delegation,
+                after={"meeting": meeting.code, "for": delegation.name},
+            )
+    return delegation
+
+
+def focal_point_delegation(actor: User, meeting: Meeting) -> Delegation:
+    """The delegation of the focal point's own State or organisation, created if needed."""
+    assignment = actor.focal_point_assignment
+    if assignment is None:
+        raise PermissionDenied(_("Only a focal point has a delegation to manage."))
+    delegation = delegation_of(meeting, assignment.state, assignment.organisation)
+    assert delegation is not None
+    return delegation
+
+
+def _new_document(actor: User | None, upload: uploads.Upload) -> Document:
+    document = Document(
+        stored_name=uploads.store(db.session, upload),
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by_id=actor.id if actor else None,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def set_nomination(
+    actor: User,
+    delegation: Delegation,
+    *,
+    reference: str,
+    issued_on: object,
+    upload: uploads.Upload | None,
+) -> None:
+    """The note verbale or letter nominating the delegation: reference, date and file."""
+    if not access.is_focal_point_of(actor, delegation) and not access.is_secretariat(actor):
+        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    if not reference.strip():
+        raise DomainError(
+            _("Enter the reference of the note verbale or letter."), field="reference"
+        )
+    if upload is None and delegation.nomination_document_id is None:
+        raise DomainError(_("Choose the file of the note verbale or letter."), field="file")
+    before = {"reference": delegation.nomination_reference, "date": delegation.nomination_date}
+    delegation.nomination_reference = reference.strip()
+    delegation.nomination_date = issued_on  # type: ignore[assignment]
+    if upload is not None:
+        delegation.nomination_document = _new_document(actor, upload)
+    delegation.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor,
+        "delegation.nomination_set",
+        delegation,
+        before=before,
+        after={"reference": delegation.nomination_reference, "date": issued_on},
+    )
+
+
+def name_head(actor: User, delegation: Delegation, registration: Registration) -> None:
+    if not access.is_focal_point_of(actor, delegation) and not access.is_secretariat(actor):
+        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    if registration.delegation_id != delegation.id:
+        raise NotFound(_("There is no such registration."))
+    if registration.status not in (
+        RegistrationStatus.SUBMITTED,
+        RegistrationStatus.APPROVED,
+        RegistrationStatus.ACCREDITED,
+    ):
+        raise DomainError(_("Only a registered member can head the delegation."))
+    before = delegation.head_registration_id
+    if before and before != registration.id:
+        previous = db.session.get(Registration, before)
+        if previous is not None and previous.role is DelegationRole.HEAD:
+            previous.role = DelegationRole.ALTERNATE
+    delegation.head_registration_id = registration.id
+    registration.role = DelegationRole.HEAD
+    db.session.flush()
+    record(
+        actor,
+        "delegation.head_named",
+        delegation,
+        before={"head": before},
+        after={"head": registration.id},
+    )
+
+
+# --- registrations -------------------------------------------------------------------------------
+
+
+def _create(
+    actor: User | None,
+    meeting: Meeting,
+    delegation: Delegation,
+    values: dict[str, object],
+    **extra: object,
+) -> Registration:
+    rules.check_unique(meeting, str(values["email"]))
+    registration = Registration(
+        meeting=meeting,
+        delegation=delegation,
+        category=delegation.category,
+        created_by_id=actor.id if actor else None,
+        **values,
+        **extra,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:  # the same e-mail registered at the same moment
+        raise DomainError(
+            _("%(email)s is already registered for this meeting.", email=values["email"]),
+            field="email",
+        ) from None
+    return registration
+
+
+def register(
+    actor: User,
+    meeting: Meeting,
+    affiliation: Affiliation,
+    data: ParticipantData,
+    *,
+    letter: uploads.Upload | None,
+    submit: bool,
+) -> Registration:
+    """A delegate registers on their own: a draft, or submitted at once."""
+    require(actor, Permission.REGISTER)
+    if not rules.window_is_open(meeting, clock.now()):
+        raise DomainError(rules.window_message(meeting, clock.now()))
+    values = _clean(data)
+    state, organisation = _resolve(affiliation)
+    delegation = delegation_of(meeting, state, organisation)
+    assert delegation is not None
+    registration = _create(actor, meeting, delegation, values, user_id=actor.id)
+    if letter is not None:
+        registration.nomination_letter = _new_document(actor, letter)
+    db.session.flush()
+    record(actor, "registration.created", registration, after={"status": registration.status})
+    if submit:
+        transition(actor, registration, RegistrationStatus.SUBMITTED)
+    return registration
+
+
+def update_draft(
+    actor: User,
+    registration: Registration,
+    data: ParticipantData,
+    *,
+    letter: uploads.Upload | None,
+    submit: bool,
+) -> None:
+    if registration.user_id != actor.id:
+        raise PermissionDenied(_("Only the participant may change this registration."))
+    if registration.status is not RegistrationStatus.DRAFT:
+        raise DomainError(_("Only a draft can be changed. Withdraw and ask the secretariat."))
+    values = _clean(data)
+    rules.check_unique(registration.meeting, str(values["email"]), ignore=registration.id)
+    for key, value in values.items():
+        setattr(registration, key, value)
+    if letter is not None:
+        registration.nomination_letter = _new_document(actor, letter)
+    registration.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "registration.updated", registration)
+    if submit:
+        transition(actor, registration, RegistrationStatus.SUBMITTED)
+
+
+def add_member(actor: User, delegation: Delegation, data: ParticipantData) -> Registration:
+    """The focal point adds a member: no nomination letter is needed, and adding them is the
+    focal point's approval (the first stage)."""
+    if not access.is_focal_point_of(actor, delegation):
+        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    meeting = delegation.meeting
+    rules.check_window(actor, meeting, clock.now(), late_reason="")
+    values = _clean(data)
+    person = user_by_email(str(values["email"]))
+    registration = _create(
+        actor,
+        meeting,
+        delegation,
+        values,
+        added_on_behalf=True,
+        user_id=person.id if person else None,
+    )
+    db.session.flush()
+    record(actor, "registration.added_by_focal_point", registration)
+    transition(actor, registration, RegistrationStatus.SUBMITTED)
+    transition(actor, registration, RegistrationStatus.APPROVED)
+    return registration
+
+
+def register_late(
+    actor: User | None,
+    meeting: Meeting,
+    affiliation: Affiliation,
+    data: ParticipantData,
+    *,
+    reason: str,
+) -> Registration:
+    """The secretariat registers someone, also after the deadline (with a logged reason).
+
+    ``actor`` None is the system itself (demo data)."""
+    if actor is not None:
+        require(actor, Permission.MANAGE_REGISTRATIONS)
+    in_window = rules.check_window(actor, meeting, clock.now(), late_reason=reason)
+    values = _clean(data)
+    state, organisation = _resolve(affiliation)
+    delegation = delegation_of(meeting, state, organisation)
+    assert delegation is not None
+    person = user_by_email(str(values["email"]))
+    registration = _create(
+        actor,
+        meeting,
+        delegation,
+        values,
+        added_on_behalf=True,
+        user_id=person.id if person else None,
+        late_registration_reason=None if in_window else reason.strip(),
+    )
+    db.session.flush()
+    record(
+        actor,
+        "registration.registered_by_secretariat",
+        registration,
+        reason=None if in_window else reason.strip(),
+        after={"outside_window": not in_window},
+    )
+    transition(actor, registration, RegistrationStatus.SUBMITTED)
+    return registration
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+_INVITE_SALT = "meetings.registration-invitation"
+
+
+def _invitations() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_INVITE_SALT)
+
+
+def invite(
+    actor: User, delegation: Delegation, *, email: str, role: DelegationRole
+) -> Registration:
+    """A draft held for ``email``, who completes it from a signed link sent by e-mail."""
+    if not access.is_focal_point_of(actor, delegation):
+        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    meeting = delegation.meeting
+    rules.check_window(actor, meeting, clock.now(), late_reason="")
+    address = normalise_email(email)
+    if "@" not in address:
+        raise DomainError(_("Enter an e-mail address like name@example.org."), field="email")
+    registration = _create(
+        actor, meeting, delegation, {"email": address, "role": role}, added_on_behalf=True
+    )
+    db.session.flush()
+    token = _invitations().dumps({"r": registration.id, "e": address})
+    link = external_url("registration.accept_invitation", token=token)
+    mail.queue(
+        db.session,
+        mail.Message(
+            to=address,
+            subject=str(_("%(meeting)s: you are invited to register", meeting=meeting.code)),
+            body=render_template(
+                "mail/invitation.txt",
+                meeting=meeting,
+                delegation=delegation,
+                link=link,
+                days=INVITATION_DAYS,
+            ),
+        ),
+    )
+    record(actor, "registration.invited", registration, after={"email": address})
+    return registration
+
+
+def invitation(token: str) -> Registration:
+    """The draft an invitation link stands for; DomainError for a bad, old or used link."""
+    try:
+        data = _invitations().loads(token, max_age=INVITATION_DAYS * 86400)
+    except SignatureExpired as error:
+        raise DomainError(
+            _("This invitation has expired. Ask your focal point for a new one.")
+        ) from error
+    except BadSignature as error:
+        raise DomainError(_("This invitation link is not valid.")) from error
+    registration = db.session.scalar(
+        sa.select(Registration)
+        .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
+        .where(Registration.id == int(data.get("r", 0)))
+    )
+    if (
+        registration is None
+        or registration.email != data.get("e")
+        or registration.status is not RegistrationStatus.DRAFT
+    ):
+        raise DomainError(_("This invitation has already been used or withdrawn."))
+    return registration
+
+
+def accept_invitation(actor: User, token: str, data: ParticipantData) -> Registration:
+    registration = invitation(token)
+    if registration.user_id not in (None, actor.id):
+        raise DomainError(_("This invitation has already been used or withdrawn."))
+    values = _clean(data)
+    values["email"] = registration.email  # the invitation is for this address
+    values["role"] = registration.role
+    for key, value in values.items():
+        setattr(registration, key, value)
+    registration.user_id = actor.id
+    registration.updated_at = utcnow()
+    db.session.flush()
+    record(actor, "registration.invitation_accepted", registration)
+    transition(actor, registration, RegistrationStatus.SUBMITTED)
+    return registration

@@ -1,0 +1,189 @@
+"""The registration workflow: one table of who may move a registration from which state to which.
+
+    draft → submitted → approved (focal point, first stage) → accredited (secretariat, second stage)
+    rejected with a reason at either stage; withdrawn by the participant; cancelled by the
+    secretariat.
+
+Where no one acts as focal point for a State or organisation, the secretariat takes the first
+stage too, so that no registration waits for an approval nobody can give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from meetings import clock, mail
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.db import utcnow
+from meetings.errors import DomainError
+from meetings.extensions import db
+from meetings.registration import access
+from meetings.registration.labels import STATUS_LABELS
+from meetings.registration.models import Registration
+from meetings.registration.models import RegistrationStatus as S
+from meetings.registration.rules import check_can_submit
+from meetings.urls import external_url
+
+
+class Actor(StrEnum):
+    PARTICIPANT = "participant"
+    FOCAL_POINT = "focal_point"
+    SECRETARIAT = "secretariat"
+
+
+P, F, SEC = Actor.PARTICIPANT, Actor.FOCAL_POINT, Actor.SECRETARIAT
+
+# (from, to) → who may make that move.
+TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
+    (S.DRAFT, S.SUBMITTED): frozenset({P, F, SEC}),
+    (S.SUBMITTED, S.APPROVED): frozenset({F}),
+    (S.SUBMITTED, S.REJECTED): frozenset({F, SEC}),
+    (S.APPROVED, S.ACCREDITED): frozenset({SEC}),
+    (S.APPROVED, S.REJECTED): frozenset({SEC}),
+    (S.DRAFT, S.WITHDRAWN): frozenset({P}),
+    (S.SUBMITTED, S.WITHDRAWN): frozenset({P}),
+    (S.APPROVED, S.WITHDRAWN): frozenset({P}),
+    (S.ACCREDITED, S.WITHDRAWN): frozenset({P}),
+    (S.SUBMITTED, S.CANCELLED): frozenset({SEC}),
+    (S.APPROVED, S.CANCELLED): frozenset({SEC}),
+    (S.ACCREDITED, S.CANCELLED): frozenset({SEC}),
+}
+
+# Moves that must say why.
+NEEDS_REASON = frozenset({S.REJECTED, S.CANCELLED})
+
+
+def actor_kinds(actor: User | None, registration: Registration) -> frozenset[Actor]:
+    kinds: set[Actor] = set()
+    if actor is None:
+        return frozenset()
+    if registration.user_id == actor.id:
+        kinds.add(Actor.PARTICIPANT)
+    if access.is_focal_point_of(actor, registration.delegation):
+        kinds.add(Actor.FOCAL_POINT)
+    if access.is_secretariat(actor):
+        kinds.add(Actor.SECRETARIAT)
+        if not access.has_focal_point(registration.delegation):
+            kinds.add(Actor.FOCAL_POINT)
+    return frozenset(kinds)
+
+
+def allowed_targets(actor: User | None, registration: Registration) -> list[S]:
+    """The states this actor may move this registration to (for the buttons on a page)."""
+    kinds = actor_kinds(actor, registration)
+    return [
+        target
+        for (source, target), who in TRANSITIONS.items()
+        if source is registration.status and who & kinds
+    ]
+
+
+def transition(
+    actor: User | None, registration: Registration, target: S, *, reason: str = ""
+) -> None:
+    """Move ``registration`` to ``target``: checks the table, writes the audit log, sends mail.
+
+    ``actor`` None is the system itself (demo data), which may make any move in the table.
+    """
+    key = (registration.status, target)
+    if key not in TRANSITIONS:
+        raise DomainError(
+            _(
+                "A registration that is %(current)s cannot become %(target)s.",
+                current=STATUS_LABELS[registration.status],
+                target=STATUS_LABELS[target],
+            )
+        )
+    if actor is not None and not TRANSITIONS[key] & actor_kinds(actor, registration):
+        raise DomainError(_("You may not make this change to this registration."))
+    reason = reason.strip()
+    if target in NEEDS_REASON and not reason:
+        raise DomainError(_("Give a reason: it is sent to the participant."), field="reason")
+    if target is S.SUBMITTED:
+        check_can_submit(actor, registration, clock.now())
+        registration.submitted_at = clock.now()
+    before = registration.status
+    registration.status = target
+    registration.status_reason = reason or None
+    registration.updated_at = utcnow()
+    db.session.flush()
+    record(
+        actor,
+        f"registration.{target.value}",
+        registration,
+        before={"status": before},
+        after={"status": target},
+        reason=reason or None,
+    )
+    notify(registration, before, target, reason)
+
+
+@dataclass
+class BulkResult:
+    done: int = 0
+    skipped: list[str] | None = None
+
+
+def bulk_transition(actor: User, registrations: Iterable[Registration], target: S) -> BulkResult:
+    """Apply one move to many registrations; those that cannot move are listed, not fatal."""
+    result = BulkResult(skipped=[])
+    for registration in registrations:
+        try:
+            with db.session.begin_nested():
+                transition(actor, registration, target)
+            result.done += 1
+        except DomainError as error:
+            assert result.skipped is not None
+            result.skipped.append(f"{registration.full_name}: {error.message}")
+    return result
+
+
+def notify(registration: Registration, before: S, after: S, reason: str) -> None:
+    """Mail the participant, and the focal points of the delegation when it concerns them."""
+    link = external_url("registration.detail", registration_id=registration.id)
+    meeting = registration.meeting
+    recipients = [registration.email]
+    if after in (S.SUBMITTED, S.ACCREDITED, S.REJECTED, S.WITHDRAWN, S.CANCELLED):
+        recipients += focal_point_emails(registration)
+    for address in dict.fromkeys(recipients):
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            body = render_template(
+                "mail/registration_status.txt",
+                registration=registration,
+                meeting=meeting,
+                before=before,
+                after=after,
+                reason=reason,
+                link=link,
+                to_participant=address == registration.email,
+            )
+            subject = _(
+                "%(meeting)s: registration %(status)s",
+                meeting=meeting.code,
+                status=STATUS_LABELS[after],
+            )
+        mail.queue(db.session, mail.Message(to=address, subject=str(subject), body=body))
+
+
+def focal_point_emails(registration: Registration) -> list[str]:
+    import sqlalchemy as sa
+
+    from meetings.auth.models import Role, RoleAssignment
+
+    delegation = registration.delegation
+    column = RoleAssignment.state_id if delegation.state_id else RoleAssignment.organisation_id
+    scope = delegation.state_id or delegation.organisation_id
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(RoleAssignment.role == Role.FOCAL_POINT, column == scope, User.active)
+        )
+    )

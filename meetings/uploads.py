@@ -1,0 +1,119 @@
+"""Storing and serving uploaded documents.
+
+A file is judged by its first bytes, never by its name or the type the browser claims; it is
+stored under a generated name outside static/, and only a view that has checked permission serves
+it. A file written during a transaction that rolls back is deleted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import sqlalchemy as sa
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, scoped_session
+from werkzeug.wrappers import Response
+
+from meetings.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Leading bytes of the accepted kinds of document.
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+)
+_NEW_FILES_KEY = "meetings_new_files"
+
+
+class UploadTooLarge(DomainError):
+    status_code = 413
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A checked upload, held in memory until the service that wants it decides to keep it."""
+
+    data: bytes
+    original_name: str
+    content_type: str
+    extension: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, content_type, extension in SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Upload:
+    """Read and check one uploaded file: not empty, at most UPLOAD_MAX_BYTES, PDF/PNG/JPEG."""
+    limit = int(current_app.config["UPLOAD_MAX_BYTES"])
+    data = stream.read(limit + 1)
+    if not data:
+        raise DomainError(_("The file is empty."), field=field)
+    if len(data) > limit:
+        raise UploadTooLarge(
+            _("The file is larger than %(mb)d MB. Please send a smaller file.", mb=limit // 2**20),
+            field=field,
+        )
+    kind = sniff(data[:16])
+    if kind is None:
+        raise DomainError(
+            _("The file is not a PDF, PNG or JPEG document (whatever its name says)."), field=field
+        )
+    name = Path(filename or "document").name[:200] or "document"
+    return Upload(data=data, original_name=name, content_type=kind[0], extension=kind[1])
+
+
+def _folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def store(session: Session | scoped_session[Any], upload: Upload) -> str:
+    """Write ``upload`` under a new generated name; deleted again if ``session`` rolls back."""
+    stored_name = f"{secrets.token_hex(16)}{upload.extension}"
+    path = _folder() / stored_name[:2] / stored_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(upload.data)
+    session.info.setdefault(_NEW_FILES_KEY, []).append(path)
+    return stored_name
+
+
+def send(stored_name: str, *, download_name: str, content_type: str) -> Response:
+    path = _folder() / stored_name[:2] / stored_name
+    response = send_file(
+        path, mimetype=content_type, as_attachment=True, download_name=download_name, max_age=0
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_new_files(session: Session) -> None:
+    session.info.pop(_NEW_FILES_KEY, None)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _remove_new_files(session: Session) -> None:
+    for path in session.info.pop(_NEW_FILES_KEY, []):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not remove %s after a rollback", path)
