@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from meetings.auth.models import User
@@ -31,24 +31,28 @@ def window_is_open(meeting: Meeting, now: datetime) -> bool:
     return not (meeting.registration_closes_at and now >= meeting.registration_closes_at)
 
 
+def _when(moment: datetime, meeting: Meeting) -> dict[str, str]:
+    local = moment.astimezone(meeting.zone)
+    return {
+        "day": str(format_date(local.date(), "long")),
+        "time": local.strftime("%H:%M"),
+        "zone": local.tzname() or meeting.timezone,
+    }
+
+
 def window_message(meeting: Meeting, now: datetime) -> str:
-    zone = meeting.zone
     if meeting.registration_opens_at and now < meeting.registration_opens_at:
-        local = meeting.registration_opens_at.astimezone(zone)
         return str(
             _(
-                "Registration for this meeting opens on %(when)s %(zone)s.",
-                when=format_datetime(local.replace(tzinfo=None), "medium"),
-                zone=local.tzname(),
+                "Registration for this meeting opens on %(day)s at %(time)s %(zone)s.",
+                **_when(meeting.registration_opens_at, meeting),
             )
         )
     if meeting.registration_closes_at and now >= meeting.registration_closes_at:
-        local = meeting.registration_closes_at.astimezone(zone)
         return str(
             _(
-                "Registration for this meeting closed on %(when)s %(zone)s.",
-                when=format_datetime(local.replace(tzinfo=None), "medium"),
-                zone=local.tzname(),
+                "Registration for this meeting closed on %(day)s at %(time)s %(zone)s.",
+                **_when(meeting.registration_closes_at, meeting),
             )
         )
     return str(_("Registration for this meeting is not open."))

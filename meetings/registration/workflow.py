@@ -92,6 +92,10 @@ def transition(
 
     ``actor`` None is the system itself (demo data), which may make any move in the table.
     """
+    # Read the current status under a row lock (PostgreSQL; SQLite holds the write lock already):
+    # of two people deciding at the same moment, the second sees the first one's decision.
+    if registration.id is not None:
+        db.session.refresh(registration, attribute_names=["status"], with_for_update=True)
     key = (registration.status, target)
     if key not in TRANSITIONS:
         raise DomainError(
