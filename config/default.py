@@ -26,9 +26,10 @@ SESSION_PROTECTION = "strong"
 
 WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-# Uploads: 10 MB per file; the request may carry a little more for the other fields.
+# Uploads: 10 MB per file. A larger file is refused beside its field (status 413) with the rest of
+# the form kept; a request beyond MAX_CONTENT_LENGTH is refused outright with the 413 page.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-MAX_CONTENT_LENGTH = UPLOAD_MAX_BYTES + 256 * 1024
+MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 UPLOAD_FOLDER = None  # None: instance/uploads
 
 # Accounts

@@ -62,7 +62,10 @@ def _explanation(code: int) -> str:
         403: _("You do not have permission to do this."),
         404: _("There is nothing at this address. It may have moved, or the link may be wrong."),
         405: _("This address does not accept that kind of request."),
-        413: _("The file you sent is larger than the limit of 10 MB. Please send a smaller file."),
+        413: _(
+            "What you sent is larger than this site accepts: files may be at most 10 MB. "
+            "Please go back and choose a smaller file."
+        ),
         429: _("Too many attempts in a short time. Please wait a minute and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),
         503: _("The service is temporarily unavailable. Please try again shortly."),

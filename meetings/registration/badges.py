@@ -64,7 +64,7 @@ def check_in(actor: User, token: str) -> CheckIn:
         sa.select(Registration)
         .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
         .where(Registration.id == int(data.get("r", 0)))
-        .with_for_update()
+        .with_for_update(of=Registration)
     )
     if registration is None or registration.meeting_id != data.get("m"):
         raise DomainError(_("This is not a valid badge code."), field="token")

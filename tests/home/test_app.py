@@ -59,7 +59,7 @@ def test_a_request_over_the_size_limit_gets_the_413_page(client, app) -> None:
     body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/register", data=body, content_type="application/octet-stream")
     assert response.status_code == 413
-    assert "larger than the limit of 10 MB" in response.get_data(as_text=True)
+    assert "files may be at most 10 MB" in response.get_data(as_text=True)
 
 
 def test_security_headers_are_set(client) -> None:
