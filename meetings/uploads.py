@@ -12,7 +12,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import sqlalchemy as sa
 from flask import current_app, send_file
@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.wrappers import Response
 
-from meetings.errors import DomainError
+from meetings.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +96,24 @@ def store(session: Session | scoped_session[Any], upload: Upload) -> str:
     return stored_name
 
 
-def send(stored_name: str, *, download_name: str, content_type: str) -> Response:
-    path = _folder() / stored_name[:2] / stored_name
+class StoredDocument(Protocol):
+    stored_name: str
+    original_name: str
+    content_type: str
+
+
+def send(document: StoredDocument | None, *, missing: str) -> Response:
+    """The document as a download (never inline); NotFound with ``missing`` when there is none.
+    The caller has checked that the user may see what the document belongs to."""
+    if document is None:
+        raise NotFound(missing)
+    path = _folder() / document.stored_name[:2] / document.stored_name
     response = send_file(
-        path, mimetype=content_type, as_attachment=True, download_name=download_name, max_age=0
+        path,
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_name,
+        max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -66,24 +66,22 @@ def _kind(value: str) -> SittingKind:
 
 @bp.get("/meetings/<code>/calendar.ics")
 def meeting_feed(code: str) -> BaseResponse:
-    meeting = visible_meeting(current_actor(), code)
-    fingerprint = services.meeting_fingerprint(meeting, None)
-    return feed_response(
-        fingerprint,
-        lambda: services.meeting_feed(meeting, None, fingerprint),
-        filename=f"{meeting.code.lower()}.ics",
-    )
+    return _meeting_feed(code, None)
 
 
 @bp.get("/meetings/<code>/calendar/<kind>.ics")
 def meeting_kind_feed(code: str, kind: str) -> BaseResponse:
-    sitting_kind = _kind(kind)
+    return _meeting_feed(code, _kind(kind))
+
+
+def _meeting_feed(code: str, kind: SittingKind | None) -> BaseResponse:
     meeting = visible_meeting(current_actor(), code)
-    fingerprint = services.meeting_fingerprint(meeting, sitting_kind)
+    fingerprint = services.meeting_fingerprint(meeting, kind)
+    suffix = f"-{kind.value}" if kind else ""
     return feed_response(
         fingerprint,
-        lambda: services.meeting_feed(meeting, sitting_kind, fingerprint),
-        filename=f"{meeting.code.lower()}-{sitting_kind.value}.ics",
+        lambda: services.meeting_feed(meeting, kind, fingerprint),
+        filename=f"{meeting.code.lower()}{suffix}.ics",
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from meetings.auth.models import Role, RoleAssignment, User
 from meetings.auth.permissions import Permission, acts_for, has_permission
-from meetings.errors import NotFound
+from meetings.errors import NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.registration.models import Delegation, Registration
 
@@ -86,3 +86,14 @@ def registration_for(actor: User | None, registration_id: int) -> Registration:
     if registration is None or not can_see_registration(actor, registration):
         raise NotFound(_("There is no such registration."))
     return registration
+
+
+def require_focal_point(
+    actor: User, delegation: Delegation, *, or_secretariat: bool = False
+) -> None:
+    """PermissionDenied unless ``actor`` is this delegation's focal point (or the secretariat)."""
+    if is_focal_point_of(actor, delegation):
+        return
+    if or_secretariat and is_secretariat(actor):
+        return
+    raise PermissionDenied(_("Only the focal point of this delegation may do this."))

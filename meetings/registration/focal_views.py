@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from meetings.auth.current import current_account
 from meetings.auth.forms import ConfirmForm
-from meetings.errors import DomainError, NotFound
+from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.forms import attach_error
 from meetings.registration import access, delegations, queries, services, workflow
@@ -130,13 +130,8 @@ def nomination(delegation_id: int) -> Page:
 @login_required
 def nomination_document(delegation_id: int) -> Response:
     delegation = access.delegation_for(current_account(), delegation_id)
-    document = delegation.nomination_document
-    if document is None:
-        raise NotFound(_("No nomination document has been uploaded."))
     return send(
-        document.stored_name,
-        download_name=document.original_name,
-        content_type=document.content_type,
+        delegation.nomination_document, missing=_("No nomination document has been uploaded.")
     )
 
 

@@ -174,8 +174,7 @@ def set_nomination(
     upload: uploads.Upload | None,
 ) -> None:
     """The note verbale or letter nominating the delegation: reference, date and file."""
-    if not access.is_focal_point_of(actor, delegation) and not access.is_secretariat(actor):
-        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    access.require_focal_point(actor, delegation, or_secretariat=True)
     if not reference.strip():
         raise DomainError(
             _("Enter the reference of the note verbale or letter."), field="reference"
@@ -199,8 +198,7 @@ def set_nomination(
 
 
 def name_head(actor: User, delegation: Delegation, registration: Registration) -> None:
-    if not access.is_focal_point_of(actor, delegation) and not access.is_secretariat(actor):
-        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    access.require_focal_point(actor, delegation, or_secretariat=True)
     if registration.delegation_id != delegation.id:
         raise NotFound(_("There is no such registration."))
     if registration.status not in (
@@ -254,6 +252,27 @@ def _create(
             field="email",
         ) from None
     return registration
+
+
+def _create_on_behalf(
+    actor: User | None,
+    meeting: Meeting,
+    delegation: Delegation,
+    values: dict[str, object],
+    **extra: object,
+) -> Registration:
+    """A registration made by the focal point or the secretariat, who hold the nomination: no
+    letter is needed, and it shows on the person's own account when they have one."""
+    person = user_by_email(str(values["email"]))
+    return _create(
+        actor,
+        meeting,
+        delegation,
+        values,
+        added_on_behalf=True,
+        user_id=person.id if person else None,
+        **extra,
+    )
 
 
 def register(
@@ -311,20 +330,11 @@ def update_draft(
 def add_member(actor: User, delegation: Delegation, data: ParticipantData) -> Registration:
     """The focal point adds a member: no nomination letter is needed, and adding them is the
     focal point's approval (the first stage)."""
-    if not access.is_focal_point_of(actor, delegation):
-        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    access.require_focal_point(actor, delegation)
     meeting = delegation.meeting
     rules.check_window(actor, meeting, clock.now(), late_reason="")
     values = _clean(data)
-    person = user_by_email(str(values["email"]))
-    registration = _create(
-        actor,
-        meeting,
-        delegation,
-        values,
-        added_on_behalf=True,
-        user_id=person.id if person else None,
-    )
+    registration = _create_on_behalf(actor, meeting, delegation, values)
     db.session.flush()
     record(actor, "registration.added_by_focal_point", registration)
     transition(actor, registration, RegistrationStatus.SUBMITTED)
@@ -350,14 +360,11 @@ def register_late(
     state, organisation = _resolve(affiliation)
     delegation = delegation_of(meeting, state, organisation)
     assert delegation is not None
-    person = user_by_email(str(values["email"]))
-    registration = _create(
+    registration = _create_on_behalf(
         actor,
         meeting,
         delegation,
         values,
-        added_on_behalf=True,
-        user_id=person.id if person else None,
         late_registration_reason=None if in_window else reason.strip(),
     )
     db.session.flush()
@@ -385,8 +392,7 @@ def invite(
     actor: User, delegation: Delegation, *, email: str, role: DelegationRole
 ) -> Registration:
     """A draft held for ``email``, who completes it from a signed link sent by e-mail."""
-    if not access.is_focal_point_of(actor, delegation):
-        raise PermissionDenied(_("Only the focal point of this delegation may do this."))
+    access.require_focal_point(actor, delegation)
     meeting = delegation.meeting
     rules.check_window(actor, meeting, clock.now(), late_reason="")
     address = normalise_email(email)

@@ -182,13 +182,8 @@ def change_status(registration_id: int) -> Page:
 @login_required
 def letter(registration_id: int) -> Response:
     registration = access.registration_for(current_account(), registration_id)
-    document = registration.nomination_letter
-    if document is None:
-        raise NotFound(_("This registration has no nomination letter."))
     return send(
-        document.stored_name,
-        download_name=document.original_name,
-        content_type=document.content_type,
+        registration.nomination_letter, missing=_("This registration has no nomination letter.")
     )
 
 

@@ -321,14 +321,7 @@ def rooms() -> Page:
     form = RoomForm()
     if form.validate_on_submit():
         try:
-            services.create_room(
-                actor,
-                services.RoomData(
-                    name=form.name.data or "",
-                    building=form.building.data or "",
-                    capacity=form.capacity.data or 0,
-                ),
-            )
+            services.create_room(actor, form.room_data())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -349,15 +342,7 @@ def edit_room(room_id: int) -> Page:
     form = RoomForm(obj=room if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.update_room(
-                actor,
-                room,
-                services.RoomData(
-                    name=form.name.data or "",
-                    building=form.building.data or "",
-                    capacity=form.capacity.data or 0,
-                ),
-            )
+            services.update_room(actor, room, form.room_data())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

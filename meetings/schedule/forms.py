@@ -12,6 +12,7 @@ from meetings.schedule.labels import (
     MEETING_KIND_LABELS,
     SITTING_KIND_LABELS,
 )
+from meetings.schedule.services import RoomData
 
 REQUIRED = _l("This field is required.")
 
@@ -61,6 +62,13 @@ class RoomForm(FlaskForm):
             NumberRange(min=1, message=_l("The capacity must be at least 1.")),
         ],
     )
+
+    def room_data(self) -> RoomData:
+        return RoomData(
+            name=self.name.data or "",
+            building=self.building.data or "",
+            capacity=self.capacity.data or 0,
+        )
 
 
 class SittingForm(FlaskForm):
