@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from bench.support import bare_flask_ms, bench_app, counted, table, timed
 from meetings.extensions import db
-from meetings.schedule import services
+from meetings.schedule import rooms, services
 from meetings.schedule.models import Meeting, MeetingFormat, MeetingKind, Sitting, SittingKind
 
 
@@ -65,8 +65,7 @@ def main() -> None:
     app = bench_app()
     with app.app_context():
         rooms = [
-            services.create_room(None, services.RoomData(f"Room {n}", "HQ", 100)).id
-            for n in range(8)
+            rooms.create_room(None, rooms.RoomData(f"Room {n}", "HQ", 100)).id for n in range(8)
         ]
         for code, size in (("SMALL", 10), ("FEED", 1000), ("HUGE", 10_000)):
             _meeting(code, size, rooms)

@@ -20,6 +20,7 @@ from meetings.registration.models import (
 )
 from meetings.registration.queries import has_registrations
 from meetings.registration.workflow import transition
+from meetings.schedule import rooms
 from meetings.schedule import services as schedule
 from meetings.schedule.demo import AFTERNOON, HQ, MORNING, ZONE, weekdays
 from meetings.schedule.models import MeetingFormat, MeetingKind, MeetingState, SittingKind
@@ -162,7 +163,7 @@ def _open_meeting(users: dict[Role, User]) -> None:
             sponsorship_deadline=start - timedelta(days=30),
         ),
     )
-    room = next(r for r in schedule.rooms() if r.name == "Conference Room 4")
+    room = next(r for r in rooms.rooms() if r.name == "Conference Room 4")
     number = 0
     for day in weekdays(meeting.start_date, meeting.end_date):
         for slot in (MORNING, AFTERNOON):

@@ -12,7 +12,7 @@ from meetings.auth.forms import ConfirmForm
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.forms import attach_error
-from meetings.registration import access, delegations, queries, services, workflow
+from meetings.registration import access, delegations, invitations, queries, services, workflow
 from meetings.registration.forms import (
     CredentialsForm,
     DecisionForm,
@@ -162,7 +162,7 @@ def invite(delegation_id: int) -> Page:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            services.invite(
+            invitations.invite(
                 user, delegation, email=form.email.data or "", role=DelegationRole(form.role.data)
             )
             db.session.commit()

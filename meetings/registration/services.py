@@ -7,13 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, render_template
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from meetings import clock, mail, uploads
+from meetings import clock, uploads
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
@@ -36,9 +33,6 @@ from meetings.registration.models import (
 )
 from meetings.registration.workflow import transition
 from meetings.schedule.models import Meeting
-from meetings.urls import external_url
-
-INVITATION_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -66,7 +60,7 @@ class Affiliation:
     organisation_id: int | None = None
 
 
-def _clean(data: ParticipantData) -> dict[str, object]:
+def clean(data: ParticipantData) -> dict[str, object]:
     values: dict[str, object] = {
         "role": data.role,
         "courtesy_title": data.courtesy_title.strip()[:30],
@@ -288,7 +282,7 @@ def register(
     require(actor, Permission.REGISTER)
     if not rules.window_is_open(meeting, clock.now()):
         raise DomainError(rules.window_message(meeting, clock.now()))
-    values = _clean(data)
+    values = clean(data)
     state, organisation = _resolve(affiliation)
     delegation = delegation_of(meeting, state, organisation)
     assert delegation is not None
@@ -314,7 +308,7 @@ def update_draft(
         raise PermissionDenied(_("Only the participant may change this registration."))
     if registration.status is not RegistrationStatus.DRAFT:
         raise DomainError(_("Only a draft can be changed. Withdraw and ask the secretariat."))
-    values = _clean(data)
+    values = clean(data)
     rules.check_unique(registration.meeting, str(values["email"]), ignore=registration.id)
     for key, value in values.items():
         setattr(registration, key, value)
@@ -333,7 +327,7 @@ def add_member(actor: User, delegation: Delegation, data: ParticipantData) -> Re
     access.require_focal_point(actor, delegation)
     meeting = delegation.meeting
     rules.check_window(actor, meeting, clock.now(), late_reason="")
-    values = _clean(data)
+    values = clean(data)
     registration = _create_on_behalf(actor, meeting, delegation, values)
     db.session.flush()
     record(actor, "registration.added_by_focal_point", registration)
@@ -356,7 +350,7 @@ def register_late(
     if actor is not None:
         require(actor, Permission.MANAGE_REGISTRATIONS)
     in_window = rules.check_window(actor, meeting, clock.now(), late_reason=reason)
-    values = _clean(data)
+    values = clean(data)
     state, organisation = _resolve(affiliation)
     delegation = delegation_of(meeting, state, organisation)
     assert delegation is not None
@@ -375,89 +369,5 @@ def register_late(
         reason=None if in_window else reason.strip(),
         after={"outside_window": not in_window},
     )
-    transition(actor, registration, RegistrationStatus.SUBMITTED)
-    return registration
-
-
-# --- invitations ---------------------------------------------------------------------------------
-
-_INVITE_SALT = "meetings.registration-invitation"
-
-
-def _invitations() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_INVITE_SALT)
-
-
-def invite(
-    actor: User, delegation: Delegation, *, email: str, role: DelegationRole
-) -> Registration:
-    """A draft held for ``email``, who completes it from a signed link sent by e-mail."""
-    access.require_focal_point(actor, delegation)
-    meeting = delegation.meeting
-    rules.check_window(actor, meeting, clock.now(), late_reason="")
-    address = normalise_email(email)
-    if "@" not in address:
-        raise DomainError(_("Enter an e-mail address like name@example.org."), field="email")
-    registration = _create(
-        actor, meeting, delegation, {"email": address, "role": role}, added_on_behalf=True
-    )
-    db.session.flush()
-    token = _invitations().dumps({"r": registration.id, "e": address})
-    link = external_url("registration.accept_invitation", token=token)
-    mail.queue(
-        db.session,
-        mail.Message(
-            to=address,
-            subject=str(_("%(meeting)s: you are invited to register", meeting=meeting.code)),
-            body=render_template(
-                "mail/invitation.txt",
-                meeting=meeting,
-                delegation=delegation,
-                link=link,
-                days=INVITATION_DAYS,
-            ),
-        ),
-    )
-    record(actor, "registration.invited", registration, after={"email": address})
-    return registration
-
-
-def invitation(token: str) -> Registration:
-    """The draft an invitation link stands for; DomainError for a bad, old or used link."""
-    try:
-        data = _invitations().loads(token, max_age=INVITATION_DAYS * 86400)
-    except SignatureExpired as error:
-        raise DomainError(
-            _("This invitation has expired. Ask your focal point for a new one.")
-        ) from error
-    except BadSignature as error:
-        raise DomainError(_("This invitation link is not valid.")) from error
-    registration = db.session.scalar(
-        sa.select(Registration)
-        .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
-        .where(Registration.id == int(data.get("r", 0)))
-    )
-    if (
-        registration is None
-        or registration.email != data.get("e")
-        or registration.status is not RegistrationStatus.DRAFT
-    ):
-        raise DomainError(_("This invitation has already been used or withdrawn."))
-    return registration
-
-
-def accept_invitation(actor: User, token: str, data: ParticipantData) -> Registration:
-    registration = invitation(token)
-    if registration.user_id not in (None, actor.id):
-        raise DomainError(_("This invitation has already been used or withdrawn."))
-    values = _clean(data)
-    values["email"] = registration.email  # the invitation is for this address
-    values["role"] = registration.role
-    for key, value in values.items():
-        setattr(registration, key, value)
-    registration.user_id = actor.id
-    registration.updated_at = utcnow()
-    db.session.flush()
-    record(actor, "registration.invitation_accepted", registration)
     transition(actor, registration, RegistrationStatus.SUBMITTED)
     return registration

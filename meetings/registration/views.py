@@ -13,7 +13,7 @@ from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.forms import attach_error, options, safe_next
 from meetings.reference import services as reference
-from meetings.registration import access, badges, rules, services, workflow
+from meetings.registration import access, badges, invitations, rules, services, workflow
 from meetings.registration.forms import DecisionForm, DraftForm, InvitationForm, RegistrationForm
 from meetings.registration.labels import ACTION_LABELS, STATUS_LABELS
 from meetings.registration.models import RegistrationStatus
@@ -209,7 +209,7 @@ def badge(registration_id: int) -> str:
 def accept_invitation(token: str) -> Page:
     user = current_account()
     try:
-        invited = services.invitation(token)
+        invited = invitations.invitation(token)
     except DomainError as error:
         return render_template("registration/invitation_invalid.html", reason=error.message), 400
     form = InvitationForm()
@@ -218,7 +218,7 @@ def accept_invitation(token: str) -> Page:
         form.role.data = invited.role.value
     if form.validate_on_submit():
         try:
-            registration = services.accept_invitation(user, token, form.participant())
+            registration = invitations.accept_invitation(user, token, form.participant())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

@@ -15,6 +15,7 @@ from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.forms import attach_error, options
 from meetings.schedule import queries, services, sittings
+from meetings.schedule import rooms as room_services
 from meetings.schedule.forms import ImportForm, MeetingForm, RoomForm, SittingForm
 from meetings.schedule.labels import MEETING_STATE_LABELS, SITTING_KIND_LABELS
 from meetings.schedule.models import (
@@ -189,7 +190,7 @@ def publication(code: str) -> Response:
 def _sitting_form(data: sittings.SittingData | None = None) -> SittingForm:
     form = SittingForm()
     form.room_id.choices = options(
-        ((r.id, r.label) for r in services.rooms()), blank=_("No room (virtual)")
+        ((r.id, r.label) for r in room_services.rooms()), blank=_("No room (virtual)")
     )
     if request.method == "GET" and data is not None:
         form.process(
@@ -321,7 +322,7 @@ def rooms() -> Page:
     form = RoomForm()
     if form.validate_on_submit():
         try:
-            services.create_room(actor, form.room_data())
+            room_services.create_room(actor, form.room_data())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -329,20 +330,20 @@ def rooms() -> Page:
         else:
             flash(_("Room added."), "success")
             return redirect(url_for("secretariat_schedule.rooms"))
-    return render_template("schedule/admin/rooms.html", form=form, rooms=services.rooms()), _status(
-        form
-    )
+    return render_template(
+        "schedule/admin/rooms.html", form=form, rooms=room_services.rooms()
+    ), _status(form)
 
 
 @bp.route("/rooms/<int:room_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_room(room_id: int) -> Page:
     actor = current_account()
-    room = services.room_by_id(actor, room_id)
+    room = room_services.room_by_id(actor, room_id)
     form = RoomForm(obj=room if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            services.update_room(actor, room, form.room_data())
+            room_services.update_room(actor, room, form.room_data())
             db.session.commit()
         except DomainError as error:
             db.session.rollback()

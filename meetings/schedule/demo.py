@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from meetings.schedule import rooms as room_services
 from meetings.schedule import services
 from meetings.schedule.models import (
     Meeting,
@@ -58,13 +59,13 @@ def weekdays(first: date, last: date) -> list[date]:
 
 
 def _rooms() -> dict[int, Room]:
-    existing = {(r.name, r.building): r for r in services.rooms()}
+    existing = {(r.name, r.building): r for r in room_services.rooms()}
     capacities = {1: 500, 2: 250, 3: 250, 4: 650}
     rooms = {}
     for number, capacity in capacities.items():
         name = f"Conference Room {number}"
-        rooms[number] = existing.get((name, HQ)) or services.create_room(
-            None, services.RoomData(name=name, building=HQ, capacity=capacity)
+        rooms[number] = existing.get((name, HQ)) or room_services.create_room(
+            None, room_services.RoomData(name=name, building=HQ, capacity=capacity)
         )
     return rooms
 

@@ -12,7 +12,7 @@ from meetings.schedule.labels import (
     MEETING_KIND_LABELS,
     SITTING_KIND_LABELS,
 )
-from meetings.schedule.services import RoomData
+from meetings.schedule.rooms import RoomData
 
 REQUIRED = _l("This field is required.")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, time
 
-from meetings.schedule import services
+from meetings.schedule import rooms, services
 from meetings.schedule.models import Meeting, MeetingFormat, MeetingKind, Room, Sitting, SittingKind
 from meetings.schedule.sittings import SittingData, schedule_sitting
 
@@ -46,9 +46,9 @@ def make_meeting(
 
 
 def make_room(name: str | None = None, building: str = "UNHQ", capacity: int = 100) -> Room:
-    return services.create_room(
+    return rooms.create_room(
         None,
-        services.RoomData(
+        rooms.RoomData(
             name=name or f"Room {next(_sequence)}", building=building, capacity=capacity
         ),
     )

@@ -15,7 +15,7 @@ from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
 from meetings.reference.services import state_by_code
-from meetings.registration import access, delegations, services
+from meetings.registration import access, delegations, invitations, services
 from meetings.registration.models import (
     CredentialsStatus,
     DelegationRole,
@@ -309,18 +309,20 @@ def test_an_invitation_is_completed_from_the_signed_link(outbox) -> None:
     meeting = make_open_meeting()
     focal_point = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
     delegation = services.focal_point_delegation(focal_point, meeting)
-    services.invite(
+    invitations.invite(
         focal_point, delegation, email="Invitee@Example.org", role=DelegationRole.ADVISER
     )
     db.session.commit()
     body = outbox[-1].get_body(("plain",)).get_content()
     token = re.search(r"/invitations/(\S+)", body).group(1)
     invitee = make_user(email="invitee@example.org")
-    registration = services.accept_invitation(invitee, token, person(email="ignored@example.org"))
+    registration = invitations.accept_invitation(
+        invitee, token, person(email="ignored@example.org")
+    )
     assert registration.status is RegistrationStatus.SUBMITTED
     assert registration.email == "invitee@example.org"
     assert registration.user_id == invitee.id
     with pytest.raises(DomainError, match="already been used"):
-        services.invitation(token)
+        invitations.invitation(token)
     with pytest.raises(DomainError, match="not valid"):
-        services.invitation(token + "x")
+        invitations.invitation(token + "x")

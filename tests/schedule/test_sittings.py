@@ -8,7 +8,7 @@ from meetings.audit.services import entries_for
 from meetings.auth.models import Role
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
-from meetings.schedule import services
+from meetings.schedule import rooms
 from meetings.schedule.models import SittingKind, SittingStatus
 from meetings.schedule.sittings import (
     SITTING_TRANSITIONS,
@@ -193,8 +193,6 @@ def test_renaming_a_room_raises_the_revision_of_its_sittings() -> None:
     secretariat = make_user(roles=[Role.SECRETARIAT])
     room = make_room("Conference Room 4")
     sitting = make_sitting(make_meeting(), room=room)
-    services.update_room(
-        secretariat, room, services.RoomData("Conference Room 4", "North Lawn", 100)
-    )
+    rooms.update_room(secretariat, room, rooms.RoomData("Conference Room 4", "North Lawn", 100))
     db.session.refresh(sitting)
     assert sitting.revision == 1
