@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -25,12 +25,13 @@ def zone_abbreviation(value: datetime, zone: str) -> str:
     return in_zone(value, zone).tzname() or zone
 
 
-def local_datetime(value: datetime | None, zone: str, format: str = "medium") -> str:
-    """A UTC datetime shown in ``zone``, always labelled with the zone (e.g. '10:00 EDT')."""
+def local_datetime(value: datetime | None, zone: str) -> str:
+    """A UTC datetime shown in ``zone``: the date in the user's language, the time on the 24-hour
+    clock, always labelled with the zone (e.g. 'June 8, 2018, 18:00 EDT')."""
     if value is None:
         return ""
     local = in_zone(value, zone)
-    return f"{format_datetime(local.replace(tzinfo=None), format)} {local.tzname()}"
+    return f"{format_date(local.date(), 'long')}, {local:%H:%M} {local.tzname()}"
 
 
 def local_time(value: datetime | None, zone: str) -> str:

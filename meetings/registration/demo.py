@@ -27,26 +27,8 @@ from meetings.schedule.models import MeetingFormat, MeetingKind, MeetingState, S
 from meetings.schedule.sittings import SittingData, schedule_sitting
 
 DEMO_MEETING = "POA-BMS-DEMO"
-GIVEN = (
-    "Amina",
-    "Carlos",
-    "Mei",
-    "Olga",
-    "Kwame",
-    "Sofia",
-    "Rahul",
-    "Fatou",
-    "Lucas",
-    "Aiko",
-    "Tariq",
-    "Ingrid",
-    "Mateo",
-    "Leila",
-    "Jonas",
-    "Nadia",
-    "Samuel",
-    "Elena",
-)
+GIVEN_FEMALE = ("Amina", "Mei", "Olga", "Sofia", "Fatou", "Aiko", "Ingrid", "Leila", "Nadia")
+GIVEN_MALE = ("Carlos", "Kwame", "Rahul", "Lucas", "Tariq", "Mateo", "Jonas", "Samuel", "Kofi")
 FAMILY = (
     "Diallo",
     "Mendes",
@@ -85,8 +67,9 @@ def _person(
     role: DelegationRole, email_domain: str, consent: bool = True
 ) -> services.ParticipantData:
     n = next(_names)
-    given, family = GIVEN[n % len(GIVEN)], FAMILY[(n * 7) % len(FAMILY)]
     gender = Gender.FEMALE if n % 2 == 0 else Gender.MALE
+    names = GIVEN_FEMALE if gender is Gender.FEMALE else GIVEN_MALE
+    given, family = names[(n // 2) % len(names)], FAMILY[(n * 7) % len(FAMILY)]
     return services.ParticipantData(
         role=role,
         courtesy_title="Ms." if gender is Gender.FEMALE else "Mr.",
