@@ -66,6 +66,7 @@ bench: install-dev ## run the benchmarks and print their tables
 	$(BIN)/python -m bench
 
 messages: install-dev ## extract translatable text into meetings/translations/messages.pot
+	mkdir -p meetings/translations
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o meetings/translations/messages.pot .
 
 clean: ## remove the virtual environment and caches (the database under instance/ stays)
