@@ -1,0 +1,38 @@
+"""The byte cache behind calendar feeds: memory by default, Redis when MEETINGS_REDIS_URL is set."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from meetings.cache import MemoryCache, RedisCache
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_the_memory_cache_keeps_the_most_recent_within_its_size() -> None:
+    cache = MemoryCache(max_bytes=10)
+    cache.set("a", b"12345", 60)
+    cache.set("b", b"12345", 60)
+    assert cache.get("a") == b"12345"  # a is now the most recently used
+    cache.set("c", b"12345", 60)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"12345", None, b"12345")
+    cache.set("huge", b"x" * 11, 60)
+    assert cache.get("huge") is None
+
+
+def test_the_redis_cache_shares_bytes_between_processes() -> None:
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    first, second = RedisCache(REDIS_URL), RedisCache(REDIS_URL)
+    first.set("feed:test", b"BEGIN:VCALENDAR", 30)
+    assert second.get("feed:test") == b"BEGIN:VCALENDAR"
+    assert second.get("feed:absent") is None
+
+
+def test_an_unreachable_redis_is_a_cache_miss_not_an_error() -> None:
+    cache = RedisCache("redis://127.0.0.1:1/0")
+    cache.set("key", b"value", 30)
+    assert cache.get("key") is None
