@@ -11,29 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bench.support import bare_flask_ms, bench_app, counted, table, timed
+from bench.support import bare_flask_ms, bench_app, bench_meeting, counted, table, timed
 from meetings.extensions import db
-from meetings.schedule import rooms, services
-from meetings.schedule.models import Meeting, MeetingFormat, MeetingKind, Sitting, SittingKind
+from meetings.schedule import rooms as room_services
+from meetings.schedule.models import Meeting, Sitting, SittingKind
 
 
 def _meeting(code: str, sittings: int, rooms: list[int]) -> Meeting:
     days = max(1, sittings // 40 + 1)
-    meeting = services.create_meeting(
-        None,
-        services.MeetingData(
-            process_id=services.get_or_create_process(None, code="POA", title="PoA").id,
-            code=code,
-            title=f"Benchmark meeting {code}",
-            kind=MeetingKind.OTHER,
-            venue="United Nations Headquarters, New York",
-            timezone="America/New_York",
-            start_date=date(2018, 1, 1),
-            end_date=date(2018, 1, 1) + timedelta(days=days),
-            format=MeetingFormat.IN_PERSON,
-        ),
-    )
-    services.set_published(None, meeting, True)
+    meeting = bench_meeting(code, date(2018, 1, 1), date(2018, 1, 1) + timedelta(days=days))
     start = datetime(2018, 1, 1, 13, 0, tzinfo=UTC)
     now = datetime(2018, 1, 1, tzinfo=UTC)
     kinds = list(SittingKind)
@@ -64,11 +50,12 @@ def _meeting(code: str, sittings: int, rooms: list[int]) -> Meeting:
 def main() -> None:
     app = bench_app()
     with app.app_context():
-        rooms = [
-            rooms.create_room(None, rooms.RoomData(f"Room {n}", "HQ", 100)).id for n in range(8)
+        room_ids = [
+            room_services.create_room(None, room_services.RoomData(f"Room {n}", "HQ", 100)).id
+            for n in range(8)
         ]
         for code, size in (("SMALL", 10), ("FEED", 1000), ("HUGE", 10_000)):
-            _meeting(code, size, rooms)
+            _meeting(code, size, room_ids)
         db.session.commit()
         engine = db.engine
     client = app.test_client()

@@ -12,34 +12,19 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from bench.support import bare_flask_ms, bench_app, counted, table, timed
+from bench.support import bare_flask_ms, bench_app, bench_meeting, counted, table, timed
 from meetings.auth import services as accounts
 from meetings.auth.models import Role
 from meetings.extensions import db
 from meetings.reference.models import State
 from meetings.registration.models import Registration
 from meetings.registration.services import delegation_of
-from meetings.schedule import services as schedule
-from meetings.schedule.models import MeetingFormat, MeetingKind
 
 PASSWORD = "benchmark password"
 
 
 def _meeting(code: str, count: int) -> int:
-    meeting = schedule.create_meeting(
-        None,
-        schedule.MeetingData(
-            process_id=schedule.get_or_create_process(None, code="POA", title="PoA").id,
-            code=code,
-            title=f"Meeting {code}",
-            kind=MeetingKind.OTHER,
-            venue="New York",
-            timezone="America/New_York",
-            start_date=date(2018, 6, 18),
-            end_date=date(2018, 6, 29),
-            format=MeetingFormat.IN_PERSON,
-        ),
-    )
+    meeting = bench_meeting(code, date(2018, 6, 18), date(2018, 6, 29))
     states = list(db.session.scalars(sa.select(State).order_by(State.id)))
     delegations = [delegation_of(meeting, state, None) for state in states]
     statuses = ["submitted", "approved", "accredited", "draft", "rejected"]

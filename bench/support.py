@@ -7,6 +7,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from flask_migrate import upgrade
 from meetings import create_app
 from meetings.extensions import db
 from meetings.reference.services import load_reference_data
+from meetings.schedule import services as schedule
+from meetings.schedule.models import Meeting, MeetingFormat, MeetingKind
 
 
 def bench_app(folder: Path | None = None) -> Flask:
@@ -34,6 +37,26 @@ def bench_app(folder: Path | None = None) -> Flask:
         load_reference_data()
         db.session.commit()
     return app
+
+
+def bench_meeting(code: str, first: date, last: date) -> Meeting:
+    """A published meeting of the Programme of Action in New York, made through the services."""
+    meeting = schedule.create_meeting(
+        None,
+        schedule.MeetingData(
+            process_id=schedule.get_or_create_process(None, code="POA", title="PoA").id,
+            code=code,
+            title=f"Benchmark meeting {code}",
+            kind=MeetingKind.OTHER,
+            venue="United Nations Headquarters, New York",
+            timezone="America/New_York",
+            start_date=first,
+            end_date=last,
+            format=MeetingFormat.IN_PERSON,
+        ),
+    )
+    schedule.set_published(None, meeting, True)
+    return meeting
 
 
 def bare_flask_ms(runs: int = 500) -> float:
