@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import re
 import sqlite3
-from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -93,15 +92,6 @@ class TimestampMixin:
 # cannot write (GET/HEAD) start with a plain deferred BEGIN, so readers never queue behind writers.
 
 _read_only: ContextVar[bool] = ContextVar("meetings_sqlite_read_only", default=False)
-
-
-@contextmanager
-def read_only_transactions() -> Any:
-    token = _read_only.set(True)
-    try:
-        yield
-    finally:
-        _read_only.reset(token)
 
 
 def mark_read_only(value: bool) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from meetings.auth.models import User
@@ -18,5 +19,5 @@ def current_account() -> User:
     """The logged-in user; for views behind ``login_required``."""
     user = current_actor()
     if user is None:
-        raise PermissionDenied("Please log in.")
+        raise PermissionDenied(_("Please log in."))
     return user

@@ -29,8 +29,6 @@ from meetings.pagination import Page, paginate
 from meetings.reference.models import Organisation, State
 from meetings.urls import external_url
 
-INVALID_LOGIN = "Email or password is incorrect."
-
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
@@ -80,9 +78,9 @@ def authenticate(email: str, password: str) -> User:
     user = user_by_email(email)
     if user is None:
         spend_verification_time(password)
-        raise DomainError(_(INVALID_LOGIN))
+        raise DomainError(_("Email or password is incorrect."))
     if not verify_password(user.password_hash, password) or not user.active:
-        raise DomainError(_(INVALID_LOGIN))
+        raise DomainError(_("Email or password is incorrect."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()

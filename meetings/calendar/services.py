@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -179,13 +179,13 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
     return events
 
 
-def _cached(fingerprint: Fingerprint, build: object) -> bytes:
+def _cached(fingerprint: Fingerprint, build: Callable[[], bytes]) -> bytes:
     key = f"feed:{fingerprint.etag}"
     store = cache()
     body = store.get(key)
     if body is None:
         with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = build()  # type: ignore[operator]
+            body = build()
         store.set(key, body, CACHE_SECONDS)
     return body
 

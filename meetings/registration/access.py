@@ -38,16 +38,19 @@ def has_focal_point(delegation: Delegation) -> bool:
     return cache[delegation.id]
 
 
-def _has_focal_point(delegation: Delegation) -> bool:
+def focal_points(delegation: Delegation) -> sa.Select[tuple[User]]:
+    """The active users who act as focal point for this delegation's State or organisation."""
     column = RoleAssignment.state_id if delegation.state_id else RoleAssignment.organisation_id
     scope = delegation.state_id or delegation.organisation_id
-    found = db.session.scalar(
-        sa.select(RoleAssignment.id)
-        .join(User, User.id == RoleAssignment.user_id)
+    return (
+        sa.select(User)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == Role.FOCAL_POINT, column == scope, User.active)
-        .limit(1)
     )
-    return found is not None
+
+
+def _has_focal_point(delegation: Delegation) -> bool:
+    return db.session.scalar(focal_points(delegation).limit(1)) is not None
 
 
 def can_see_delegation(actor: User | None, delegation: Delegation) -> bool:

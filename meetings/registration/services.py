@@ -5,6 +5,7 @@ workflow (registration/workflow.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,6 +22,7 @@ from meetings.extensions import db
 from meetings.reference.models import Organisation, State, UNStatus
 from meetings.registration import access, rules
 from meetings.registration.models import (
+    ACTIVE_STATUSES,
     CATEGORY_ORGANISATION_KIND,
     BasedIn,
     Delegation,
@@ -164,7 +166,7 @@ def set_nomination(
     delegation: Delegation,
     *,
     reference: str,
-    issued_on: object,
+    issued_on: date | None,
     upload: uploads.Upload | None,
 ) -> None:
     """The note verbale or letter nominating the delegation: reference, date and file."""
@@ -177,7 +179,7 @@ def set_nomination(
         raise DomainError(_("Choose the file of the note verbale or letter."), field="file")
     before = {"reference": delegation.nomination_reference, "date": delegation.nomination_date}
     delegation.nomination_reference = reference.strip()
-    delegation.nomination_date = issued_on  # type: ignore[assignment]
+    delegation.nomination_date = issued_on
     if upload is not None:
         delegation.nomination_document = _new_document(actor, upload)
     delegation.updated_at = utcnow()
@@ -195,11 +197,7 @@ def name_head(actor: User, delegation: Delegation, registration: Registration) -
     access.require_focal_point(actor, delegation, or_secretariat=True)
     if registration.delegation_id != delegation.id:
         raise NotFound(_("There is no such registration."))
-    if registration.status not in (
-        RegistrationStatus.SUBMITTED,
-        RegistrationStatus.APPROVED,
-        RegistrationStatus.ACCREDITED,
-    ):
+    if registration.status not in ACTIVE_STATUSES:
         raise DomainError(_("Only a registered member can head the delegation."))
     before = delegation.head_registration_id
     if before and before != registration.id:

@@ -177,17 +177,4 @@ def notify(registration: Registration, before: S, after: S, reason: str) -> None
 
 
 def focal_point_emails(registration: Registration) -> list[str]:
-    import sqlalchemy as sa
-
-    from meetings.auth.models import Role, RoleAssignment
-
-    delegation = registration.delegation
-    column = RoleAssignment.state_id if delegation.state_id else RoleAssignment.organisation_id
-    scope = delegation.state_id or delegation.organisation_id
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(RoleAssignment.role == Role.FOCAL_POINT, column == scope, User.active)
-        )
-    )
+    return [user.email for user in db.session.scalars(access.focal_points(registration.delegation))]

@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from meetings.auth.models import Role
+from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
 from meetings.reference.services import state_by_code
@@ -14,7 +14,15 @@ from meetings.registration import delegations, services
 from meetings.registration.models import Registration, RegistrationStatus
 from meetings.registration.workflow import transition
 from tests.factories.auth import make_user
-from tests.factories.registration import PDF, for_state, make_open_meeting, ngo, person, register
+from tests.factories.registration import (
+    PDF,
+    for_organisation,
+    for_state,
+    letter,
+    make_open_meeting,
+    ngo,
+    register,
+)
 from tests.support import form_errors
 
 
@@ -141,12 +149,7 @@ def test_a_full_cap_is_explained_and_nothing_is_saved(client, login, meeting) ->
     register(
         make_user(),
         meeting,
-        affiliation=services.Affiliation(
-            category=__import__(
-                "meetings.registration.models", fromlist=["x"]
-            ).ParticipantCategory.NGO,
-            organisation_id=organisation.id,
-        ),
+        affiliation=for_organisation(organisation),
     )
     db.session.commit()
     login(Role.DELEGATE)
@@ -174,7 +177,7 @@ def two_states(meeting):
         kenya,
         reference="KE/1",
         issued_on=None,
-        upload=__import__("tests.factories.registration", fromlist=["x"]).letter(),
+        upload=letter(),
     )
     transition(kenya_fp, kenyan, RegistrationStatus.APPROVED)
     transition(None, kenyan, RegistrationStatus.ACCREDITED)
@@ -229,7 +232,7 @@ def test_nothing_of_another_delegation_can_be_read_or_changed_by_guessing_ids(
 
 def test_the_participant_sees_their_registration_and_badge(client, login, two_states) -> None:
     _, kenyan, _ = two_states
-    login(db.session.get(__import__("meetings.auth.models", fromlist=["x"]).User, kenyan.user_id))
+    login(db.session.get(User, kenyan.user_id))
     html = client.get(f"/registrations/{kenyan.id}").get_data(as_text=True)
     assert "accredited" in html
     badge = client.get(f"/registrations/{kenyan.id}/badge").get_data(as_text=True)
@@ -400,4 +403,3 @@ def test_the_focal_point_approves_from_the_delegation_page(client, login, meetin
     db.session.refresh(registration)
     assert registration.status is RegistrationStatus.APPROVED
     assert focal_point.id != registration.user_id
-    assert person is not None
