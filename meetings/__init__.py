@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,20 @@ from werkzeug.wrappers import Response
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "config"
 ENVIRONMENTS = ("development", "testing", "production")
+
+# The features, in the order they plug themselves in: each package's ``init_app(app)`` imports
+# its models and registers its blueprints, command-line group, navigation and demo data. A
+# feature may rely on those listed before it.
+FEATURES = (
+    "reference",
+    "auth",
+    "audit",
+    "documents",
+    "schedule",
+    "calendar",
+    "registration",
+    "home",
+)
 
 
 def _database_url(app: Flask) -> str:
@@ -83,23 +98,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         )
 
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_cli(app)
     _register_request_hooks(app)
 
+    from meetings.demo import init_app as init_demo
     from meetings.errors import register_error_handlers
     from meetings.templating import register_templating
 
     register_error_handlers(app)
     register_templating(app)
+    init_demo(app)
+    for name in FEATURES:
+        import_module(f"meetings.{name}").init_app(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from meetings import (
-        cache,
-        models,  # noqa: F401  (every table known to metadata and migrations)
-    )
+    from meetings import cache
     from meetings.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from meetings.i18n import select_locale
 
@@ -124,41 +138,6 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext
 
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
-
-
-def _register_blueprints(app: Flask) -> None:
-    from meetings.auth.admin_views import bp as users_bp
-    from meetings.auth.views import bp as auth_bp
-    from meetings.calendar.views import bp as calendar_bp
-    from meetings.home.views import bp as home_bp
-    from meetings.registration.focal_views import bp as delegations_bp
-    from meetings.registration.secretariat_views import bp as secretariat_registration_bp
-    from meetings.registration.views import bp as registration_bp
-    from meetings.schedule.admin_views import bp as secretariat_schedule_bp
-    from meetings.schedule.views import bp as schedule_bp
-
-    for blueprint in (
-        home_bp,
-        auth_bp,
-        users_bp,
-        schedule_bp,
-        secretariat_schedule_bp,
-        calendar_bp,
-        registration_bp,
-        delegations_bp,
-        secretariat_registration_bp,
-    ):
-        app.register_blueprint(blueprint)
-
-
-def _register_cli(app: Flask) -> None:
-    from meetings.auth.cli import cli as users_cli
-    from meetings.demo import cli as seed_cli
-    from meetings.reference.cli import cli as reference_cli
-    from meetings.schedule.cli import cli as schedule_cli
-
-    for group in (users_cli, reference_cli, seed_cli, schedule_cli):
-        app.cli.add_command(group)
 
 
 def _register_request_hooks(app: Flask) -> None:

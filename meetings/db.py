@@ -13,6 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
+from meetings import clock
+
 # Stable constraint names, so that migrations can refer to them on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -47,6 +49,21 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class MinorUnits(sa.TypeDecorator[int]):
+    """A whole number of a currency's minor units in a 64-bit integer. Anything but an ``int``
+    (a float, a Decimal) is refused, never rounded: money is counted, not measured."""
+
+    impl = sa.BigInteger()
+    cache_ok = True
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"money must be whole minor units (int), not {value!r}")
+        return value
+
+
 E = TypeVar("E", bound=enum.Enum)
 
 
@@ -75,13 +92,11 @@ class Base(DeclarativeBase):
     )
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    """``created_at`` once, ``updated_at`` whenever the ORM writes a change to the row."""
+
+    created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.stamp, onupdate=clock.stamp)
 
 
 # --- SQLite: WAL, foreign keys, and write transactions that take the lock at BEGIN -------------

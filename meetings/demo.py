@@ -1,107 +1,49 @@
-"""``flask seed demo``: demonstration data built through the services, so that it obeys the rules.
+"""``flask seed demo``: demonstration data, contributed by each feature and built through the
+services, so that it obeys every rule.
 
-Idempotent: running it again creates only what is missing and changes nothing that exists.
+A feature's ``init_app`` calls :func:`add_seeder`; seeders run in the order of ``FEATURES`` and
+share one dictionary of demo accounts by role (filled by the accounts' own seeder, which runs
+first). Idempotent: running it again creates only what is missing and changes nothing that exists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from meetings.auth import services as accounts
-from meetings.auth.models import Role, User
 from meetings.extensions import db
-from meetings.reference import services as reference
-from meetings.reference.models import OrganisationKind
-from meetings.registration.demo import seed_registration
-from meetings.schedule.demo import seed_schedule
+
+if TYPE_CHECKING:
+    from meetings.auth.models import Role, User
+
+Seeder = Callable[[dict["Role", "User"]], None]
 
 cli = AppGroup("seed", help="Demonstration data.")
 
-DEMO_PASSWORD = "review-conference-2018"  # noqa: S105  (published demo logins)
 
-
-@dataclass(frozen=True)
-class DemoAccount:
-    email: str
-    full_name: str
-    role: Role
-    state: str | None = None
-    organisation: str | None = None
-
-    @property
-    def description(self) -> str:
-        scope = self.state or self.organisation
-        return f"{self.role.value.replace('_', ' ')}" + (f" ({scope})" if scope else "")
-
-
-DEMO_ACCOUNTS = (
-    DemoAccount("admin@example.org", "Ada Administrator", Role.ADMIN),
-    DemoAccount("secretariat@example.org", "Samir Secretariat", Role.SECRETARIAT),
-    DemoAccount("fund@example.org", "Fatima Fund-Administrator", Role.FUND_ADMINISTRATOR),
-    DemoAccount(
-        "focalpoint@example.org", "Femi Focal-Point", Role.FOCAL_POINT, state="Sierra Leone"
-    ),
-    DemoAccount("delegate@example.org", "Dana Delegate", Role.DELEGATE),
-    DemoAccount("donor@example.org", "Dirk Donor", Role.DONOR),
-)
-
-DEMO_ORGANISATIONS = (
-    ("International Criminal Police Organization", "INTERPOL", OrganisationKind.IGO),
-    ("African Union", "AU", OrganisationKind.IGO),
-    ("United Nations Office for Disarmament Affairs", "UNODA", OrganisationKind.UN_ENTITY),
-    ("United Nations Institute for Disarmament Research", "UNIDIR", OrganisationKind.UN_ENTITY),
-    ("International Action Network on Small Arms", "IANSA", OrganisationKind.NGO),
-    ("Small Arms Survey", None, OrganisationKind.NGO),
-    ("Disarmament Times", None, OrganisationKind.MEDIA),
-)
-
-
-def _account(spec: DemoAccount) -> User:
-    user = accounts.user_by_email(spec.email)
-    if user is None:
-        user = accounts.register_user(
-            email=spec.email, password=DEMO_PASSWORD, full_name=spec.full_name
-        )
-    if not user.has_role(spec.role):
-        scope = accounts.RoleScope()
-        if spec.state:
-            scope = accounts.RoleScope(state=reference.state_by_name(spec.state))
-        accounts.grant_role(None, user, spec.role, scope)
-    return user
-
-
-def seed_accounts() -> dict[Role, User]:
-    for name, acronym, kind in DEMO_ORGANISATIONS:
-        reference.get_or_create_organisation(name, acronym, kind)
-    return {spec.role: _account(spec) for spec in DEMO_ACCOUNTS}
+def add_seeder(app: Flask, seeder: Seeder) -> None:
+    app.extensions.setdefault("meetings_demo_seeders", []).append(seeder)
 
 
 def seed_demo() -> dict[Role, User]:
-    reference.load_reference_data()
-    users = seed_accounts()
-    seed_schedule()
-    seed_registration(users)
+    """Run every feature's seeder; returns the demo accounts by role."""
+    users: dict[Role, User] = {}
+    for seeder in current_app.extensions.get("meetings_demo_seeders", []):
+        seeder(users)
     db.session.flush()
     return users
-
-
-def print_logins() -> None:
-    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
-    for spec in DEMO_ACCOUNTS:
-        click.echo(f"  {spec.email:<26} {spec.description}")
-
-
-def demo_loaded() -> bool:
-    return accounts.user_by_email(DEMO_ACCOUNTS[0].email) is not None
 
 
 @cli.command("demo")
 @click.option("--once", is_flag=True, help="Do nothing if the demo data was loaded before.")
 def demo_command(once: bool) -> None:
     """Load the demonstration data (idempotent) and print the demo logins."""
+    from meetings.auth.demo import demo_loaded, print_logins
+
     if once and demo_loaded():
         click.echo("Demo data already loaded.")
     else:
@@ -114,4 +56,10 @@ def demo_command(once: bool) -> None:
 @cli.command("logins")
 def logins_command() -> None:
     """Print the demo logins."""
+    from meetings.auth.demo import print_logins
+
     print_logins()
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cli)

@@ -54,6 +54,8 @@ ERROR_TITLES = {
 
 
 def _explanation(code: int) -> str:
+    from meetings.documents.storage import upload_limit_mb
+
     explanations: dict[int, str] = {
         400: _(
             "The request could not be understood. If you submitted a form, reload the page and "
@@ -63,8 +65,9 @@ def _explanation(code: int) -> str:
         404: _("There is nothing at this address. It may have moved, or the link may be wrong."),
         405: _("This address does not accept that kind of request."),
         413: _(
-            "What you sent is larger than this site accepts: files may be at most 10 MB. "
-            "Please go back and choose a smaller file."
+            "What you sent is larger than this site accepts: files may be at most %(mb)d MB. "
+            "Please go back and choose a smaller file.",
+            mb=upload_limit_mb(),
         ),
         429: _("Too many attempts in a short time. Please wait a minute and try again."),
         500: _("An unexpected error occurred. It has been logged; please try again later."),

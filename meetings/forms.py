@@ -1,14 +1,120 @@
-"""Shared form helpers: putting a service's DomainError beside the field it concerns."""
+"""Shared form helpers, and the one way a view runs a service for a POST.
+
+A view parses the request, then hands the service call to :func:`perform` (or to one of the two
+shapes built on it: :func:`submit_form` for a page with a form, :func:`act` for a button). The
+helper owns the transaction, the way Indico's ``RH.process()`` does: it commits when the service
+returns, and when the service raises :class:`DomainError` it rolls back and puts the message
+beside the field it names (or above the form, or in a flash message for a button). Views never
+call ``commit()`` or catch ``DomainError`` themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+from flask import flash, redirect
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from meetings.errors import DomainError
+from meetings.errors import DomainError, NotFound, PermissionDenied
+from meetings.extensions import db
+
+T = TypeVar("T")
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for buttons that change state: it carries the CSRF token."""
+
+
+# --- running a service call ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What a service call came to: true when it succeeded (``value``), false with ``error``."""
+
+    value: T | None = None
+    error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+def perform(call: Callable[[], T], *, form: FlaskForm | None = None) -> Outcome[T]:
+    """Run ``call`` in the request's transaction and commit it. On DomainError roll back; the
+    message goes beside ``form``'s field named by the error (above the form when the field is
+    not in it), or into a flash message when there is no form.
+
+    PermissionDenied and NotFound are not the user's input to correct: they go on to the error
+    pages (403, 404), which roll back too."""
+    try:
+        value = call()
+        db.session.commit()
+    except (PermissionDenied, NotFound):
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        if form is not None:
+            attach_error(form, error)
+        else:
+            flash(error.message, "error")
+        return Outcome(error=error)
+    return Outcome(value=value)
+
+
+Message = str | Callable[[Any], str] | None
+Target = str | Callable[[Any], str]
+
+
+def _resolve(thing: Message | Target, value: object) -> str | None:
+    return thing(value) if callable(thing) else thing
+
+
+def submit_form(
+    form: FlaskForm, call: Callable[[], T], *, success: Message, then: Target
+) -> Response | None:
+    """For a page with a form: when it was posted and is valid, run ``call``; on success flash
+    ``success`` and redirect to ``then`` (each may be a function of the call's result). None
+    means: render the page again (it shows the form's errors and keeps what was typed)."""
+    if not form.validate_on_submit():
+        return None
+    outcome = perform(call, form=form)
+    if not outcome:
+        return None
+    message = _resolve(success, outcome.value)
+    if message:
+        flash(message, "success")
+    return redirect(_resolve(then, outcome.value) or "/")
+
+
+def act(
+    call: Callable[[], T],
+    *,
+    success: Message,
+    back: str,
+    form: FlaskForm | None = None,
+    invalid: str | None = None,
+) -> Response:
+    """For a button that changes state: check its form (CSRF), run ``call``, flash the result
+    or the refusal, and go ``back``. ``invalid`` is flashed when the form does not validate
+    (its own messages otherwise)."""
+    form = form if form is not None else ConfirmForm()
+    if form.validate_on_submit():
+        outcome = perform(call)
+        message = _resolve(success, outcome.value) if outcome else None
+        if message:
+            flash(message, "success")
+    else:
+        flash(invalid or " ".join(form_messages(form)) or _("Choose what to do."), "error")
+    return redirect(back)
+
+
+# --- showing errors ------------------------------------------------------------------------------
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:
@@ -18,6 +124,29 @@ def attach_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+    form.error_status = max(getattr(form, "error_status", 0), error.status_code)
+
+
+def form_messages(form: FlaskForm) -> list[str]:
+    """Every message of ``form``, its own and its fields' (for a flash after a button)."""
+    messages = list(form.form_errors)
+    for name, errors in form.errors.items():
+        if name is not None:
+            messages += [str(e) for e in errors]
+    return messages
+
+
+def status_for(*forms: object) -> int:
+    """The status of a page that shows ``forms``: 200, or 422 when one has errors (413 when the
+    error was a file that is too large)."""
+    status = 200
+    for form in forms:
+        if getattr(form, "errors", None) or getattr(form, "form_errors", None):
+            status = max(status, 413 if getattr(form, "error_status", 0) == 413 else 422)
+    return status
+
+
+# --- small helpers -------------------------------------------------------------------------------
 
 
 def safe_next(target: str | None) -> str | None:
@@ -33,9 +162,22 @@ def safe_next(target: str | None) -> str | None:
 
 
 def options(
-    pairs: Iterable[tuple[object, object]], *, blank: str | None = None
+    pairs: Iterable[tuple[object, object]] | Mapping[Any, Any], *, blank: str | None = None
 ) -> list[SelectChoice]:
-    """Choices for a SelectField from (value, label) pairs, with an optional empty first option."""
+    """Choices for a SelectField from (value, label) pairs or an enum's label table, with an
+    optional empty first option. Labels are kept as given: lazy strings stay lazy and are
+    translated when the form is shown."""
+    if isinstance(pairs, Mapping):
+        pairs = [(member.value, text) for member, text in pairs.items()]
     choices = [SelectChoice("", blank)] if blank is not None else []
-    choices += [SelectChoice(str(value), str(label)) for value, label in pairs]
+    choices += [SelectChoice(str(value), label) for value, label in pairs]
     return choices
+
+
+def parse_choice(kind: type[T], value: str | None, message: str, *, field: str | None = None) -> T:
+    """``kind(value)`` for an enum posted by a button or select; DomainError with ``message``
+    when the value is not one of its members."""
+    try:
+        return kind(value or "")  # type: ignore[call-arg]
+    except ValueError:
+        raise DomainError(message, field=field) from None

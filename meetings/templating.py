@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
 from flask_babel import format_date, format_time, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from meetings.auth.forms import ROLE_LABELS
 from meetings.auth.permissions import Permission, has_permission
 from meetings.i18n import LANGUAGE_NAMES, text_direction
+from meetings.labels import label, members
+from meetings.money import format_money
 
 
 def in_zone(value: datetime, zone: str) -> datetime:
@@ -50,39 +50,31 @@ def local_date(value: datetime | date | None, format: str = "full", zone: str | 
 
 @dataclass(frozen=True)
 class NavItem:
+    """One entry of the main navigation, shown to those who hold ``permission`` (or who are
+    logged in, with ``login_required``). ``order`` places it among the other features' entries."""
+
     label: Any
     endpoint: str
     permission: Permission | None = None
     login_required: bool = False
+    order: int = 100
 
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem(_l("Meetings"), "schedule.meetings"),
-    NavItem(_l("Dashboard"), "home.dashboard", login_required=True),
-    NavItem(_l("My delegation"), "delegations.index", Permission.MANAGE_DELEGATION),
-    NavItem(
-        _l("Registrations"),
-        "secretariat_registration.registrations",
-        Permission.MANAGE_REGISTRATIONS,
-    ),
-    NavItem(_l("Check-in"), "secretariat_registration.check_in", Permission.MANAGE_REGISTRATIONS),
-    NavItem(
-        _l("Programme management"), "secretariat_schedule.meetings", Permission.MANAGE_SCHEDULE
-    ),
-    NavItem(_l("Rooms"), "secretariat_schedule.rooms", Permission.MANAGE_SCHEDULE),
-    NavItem(_l("Users"), "users.index", Permission.MANAGE_USERS),
-    NavItem(_l("Audit log"), "users.audit_log", Permission.VIEW_AUDIT_LOG),
-)
+def add_navigation(app: Flask, *items: NavItem) -> None:
+    """A feature's ``init_app`` adds its entries here."""
+    entries: list[NavItem] = app.extensions.setdefault("meetings_navigation", [])
+    entries.extend(items)
+    entries.sort(key=lambda item: item.order)
 
 
 def navigation(app: Flask) -> list[tuple[Any, str, str]]:
     items = []
-    for item in NAVIGATION:
+    for item in app.extensions.get("meetings_navigation", []):
         if item.endpoint not in app.view_functions:
             continue
-        if item.permission is not None and not has_permission(current_user, item.permission):
-            continue
         if (item.login_required or item.permission) and not current_user.is_authenticated:
+            continue
+        if item.permission is not None and not has_permission(current_user, item.permission):
             continue
         items.append((item.label, item.endpoint, url_for(item.endpoint)))
     return items
@@ -100,8 +92,11 @@ def register_templating(app: Flask) -> None:
         local_time=local_time,
         local_date=local_date,
         zone_abbreviation=zone_abbreviation,
+        label=label,
+        money=format_money,
     )
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
+    app.jinja_env.globals["members"] = members
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -116,5 +111,4 @@ def register_templating(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "get_locale": get_locale,
             "text_direction": text_direction,
-            "role_label": lambda role: ROLE_LABELS.get(role, role),
         }

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from meetings.auth import services
 from meetings.auth.models import Role, User
-from meetings.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from meetings.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from meetings.demo import seed_demo
 from meetings.extensions import db
 
 

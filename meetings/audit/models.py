@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetings.db import Base, utcnow
+from meetings import clock
+from meetings.db import Base
 
 if TYPE_CHECKING:
     from meetings.auth.models import User
@@ -19,7 +20,7 @@ class AuditEntry(Base):
     __table_args__ = (sa.Index("ix_audit_entry_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=clock.stamp, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(80))
     target_type: Mapped[str] = mapped_column(sa.String(60))

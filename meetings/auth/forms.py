@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from meetings.auth.models import Role
+from meetings.auth.labels import ROLE_LABELS
 from meetings.forms import options
 from meetings.i18n import LANGUAGE_NAMES
 
@@ -104,20 +104,8 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-ROLE_LABELS = {
-    Role.DELEGATE: _l("Delegate"),
-    Role.FOCAL_POINT: _l("Focal point"),
-    Role.SECRETARIAT: _l("Secretariat"),
-    Role.FUND_ADMINISTRATOR: _l("Fund administrator"),
-    Role.DONOR: _l("Donor"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
 class GrantRoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"), choices=options((role.value, label) for role, label in ROLE_LABELS.items())
-    )
+    role = SelectField(_l("Role"), choices=options(ROLE_LABELS))
     state_id = SelectField(
         _l("State"),
         description=_l("For a focal point of a State."),
@@ -130,7 +118,3 @@ class GrantRoleForm(FlaskForm):
         choices=[],
         validators=[Optional()],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for buttons that change state: it carries the CSRF token."""

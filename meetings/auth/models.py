@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetings.db import Base, enum_type, utcnow
+from meetings import clock
+from meetings.db import Base, enum_type
 from meetings.reference.models import Organisation, State
 
 
@@ -33,9 +34,9 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     last_login_at: Mapped[datetime | None]
-    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     # Secret part of the personal calendar feed address; replaced to revoke the old address.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
@@ -102,7 +103,7 @@ class RoleAssignment(Base):
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisation.id"), index=True
     )
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])

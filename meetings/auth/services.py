@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from meetings import mail
+from meetings import clock, mail
 from meetings.audit.services import record
 from meetings.auth.models import Role, RoleAssignment, User
 from meetings.auth.passwords import (
@@ -22,7 +22,6 @@ from meetings.auth.passwords import (
     verify_password,
 )
 from meetings.auth.permissions import Permission, require
-from meetings.db import utcnow
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.pagination import Page, paginate
@@ -83,7 +82,7 @@ def authenticate(email: str, password: str) -> User:
         raise DomainError(_("Email or password is incorrect."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     db.session.flush()
     return user
 
@@ -110,7 +109,7 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
         raise DomainError(_("Your current password is not correct."), field="current_password")
     check_new_password(new_password, email=user.email, field="new_password")
     user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
     end_all_sessions(user)
     record(user, "user.password_changed", user)
 
@@ -191,7 +190,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     check_new_password(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = clock.now()
     end_all_sessions(user)
     record(user, "user.password_reset", user)
     return user

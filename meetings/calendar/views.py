@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from meetings.auth.current import current_account, current_actor
 from meetings.calendar import services
 from meetings.errors import NotFound
-from meetings.extensions import db
+from meetings.forms import act
 from meetings.schedule.models import SittingKind
 from meetings.schedule.services import visible_meeting
 from meetings.schedule.sittings import sitting_of
@@ -112,7 +112,8 @@ def personal_feed(token: str) -> BaseResponse:
 @bp.post("/account/calendar")
 @login_required
 def regenerate_token() -> BaseResponse:
-    services.regenerate_token(current_account())
-    db.session.commit()
-    flash(_("Your calendar has a new secret address. The old one no longer works."), "success")
-    return redirect(url_for("auth.account") + "#calendar")
+    return act(
+        lambda: services.regenerate_token(current_account()),
+        success=_("Your calendar has a new secret address. The old one no longer works."),
+        back=url_for("auth.account") + "#calendar",
+    )

@@ -11,8 +11,7 @@ from werkzeug.wrappers import Response
 from meetings.auth import services
 from meetings.auth.current import current_account
 from meetings.extensions import db, limiter
-from meetings.forms import safe_next
-from meetings.registration.labels import STATUS_LABELS
+from meetings.forms import perform, safe_next
 from meetings.registration.queries import my_registrations
 
 bp = Blueprint("home", __name__)
@@ -32,7 +31,6 @@ def dashboard() -> str:
         "home/dashboard.html",
         user=user,
         registrations=my_registrations(user),
-        statuses=STATUS_LABELS,
     )
 
 
@@ -41,8 +39,7 @@ def set_language() -> Response:
     """Remember the chosen language in a cookie (and in the profile, via the account page)."""
     code = request.form.get("language", "")
     if current_user.is_authenticated and code in current_app.config["LANGUAGES"]:
-        services.set_locale(current_account(), code)
-        db.session.commit()
+        perform(lambda: services.set_locale(current_account(), code))
     response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(

@@ -9,46 +9,40 @@ from sqlalchemy.orm import joinedload
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.db import utcnow
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
-from meetings.registration.labels import CREDENTIALS_LABELS
 from meetings.registration.models import CredentialsStatus as C
 from meetings.registration.models import Delegation, ParticipationCap
 from meetings.schedule.models import Meeting
+from meetings.workflow import Workflow, by_permission
+
+SECRETARIAT = frozenset({"secretariat"})
 
 # The one table of the credentials of a delegation. The original may arrive without a copy first.
-CREDENTIALS_TRANSITIONS: dict[C, frozenset[C]] = {
-    C.NONE: frozenset({C.COPY_RECEIVED, C.ORIGINAL_RECEIVED}),
-    C.COPY_RECEIVED: frozenset({C.ORIGINAL_RECEIVED}),
-    C.ORIGINAL_RECEIVED: frozenset({C.ACCEPTED}),
-    C.ACCEPTED: frozenset(),
-}
+CREDENTIALS_WORKFLOW: Workflow[C, Delegation] = Workflow(
+    name="credentials",
+    attribute="credentials_status",
+    table={
+        (C.NONE, C.COPY_RECEIVED): SECRETARIAT,
+        (C.NONE, C.ORIGINAL_RECEIVED): SECRETARIAT,
+        (C.COPY_RECEIVED, C.ORIGINAL_RECEIVED): SECRETARIAT,
+        (C.ORIGINAL_RECEIVED, C.ACCEPTED): SECRETARIAT,
+    },
+    kinds=by_permission(secretariat=Permission.MANAGE_REGISTRATIONS),
+    refusal=lambda current, target: _(
+        "Credentials that are “%(current)s” cannot become “%(target)s”.",
+        current=current,
+        target=target,
+    ),
+    not_allowed=lambda: _("You do not have permission to do this."),
+)
 
 
 def set_credentials(actor: User | None, delegation: Delegation, target: C) -> None:
     if actor is not None:
         require(actor, Permission.MANAGE_REGISTRATIONS)
-    if target not in CREDENTIALS_TRANSITIONS[delegation.credentials_status]:
-        raise DomainError(
-            _(
-                "Credentials that are “%(current)s” cannot become “%(target)s”.",
-                current=CREDENTIALS_LABELS[delegation.credentials_status],
-                target=CREDENTIALS_LABELS[target],
-            )
-        )
-    before = delegation.credentials_status
-    delegation.credentials_status = target
-    delegation.updated_at = utcnow()
-    db.session.flush()
-    record(
-        actor,
-        "delegation.credentials",
-        delegation,
-        before={"credentials": before},
-        after={"credentials": target},
-    )
+    CREDENTIALS_WORKFLOW.move(actor, delegation, target)
 
 
 def set_cap(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -14,8 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from meetings.documents.storage import upload_limit_mb
 from meetings.forms import options
-from meetings.reference.models import OrganisationKind
+from meetings.reference import services as reference
+from meetings.reference.labels import ORGANISATION_KIND_LABELS
 from meetings.registration.labels import (
     BASED_IN_LABELS,
     CATEGORY_LABELS,
@@ -34,6 +38,7 @@ from meetings.registration.models import (
 from meetings.registration.services import Affiliation, ParticipantData
 
 REQUIRED = _l("This field is required.")
+DOCUMENT_HINT = LazyString(lambda: _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=upload_limit_mb()))
 EMAIL = Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False)
 
 
@@ -42,7 +47,7 @@ class PersonFields(FlaskForm):
 
     role = SelectField(
         _l("Role in the delegation"),
-        choices=options((r.value, label) for r, label in ROLE_LABELS.items()),
+        choices=options(ROLE_LABELS),
     )
     courtesy_title = SelectField(
         _l("Title"), choices=options((t, t) for t in COURTESY_TITLES), validators=[Optional()]
@@ -58,16 +63,14 @@ class PersonFields(FlaskForm):
         description=_l("E.g. Counsellor, Director of Arms Control."),
         validators=[DataRequired(REQUIRED), Length(max=200)],
     )
-    gender = SelectField(
-        _l("Gender"), choices=options((g.value, label) for g, label in GENDER_LABELS.items())
-    )
+    gender = SelectField(_l("Gender"), choices=options(GENDER_LABELS))
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(REQUIRED), EMAIL, Length(max=254)]
     )
     phone = StringField(_l("Telephone"), validators=[Optional(), Length(max=40)])
     based_in = SelectField(
         _l("Based in"),
-        choices=options(((b.value, label) for b, label in BASED_IN_LABELS.items()), blank="—"),
+        choices=options(BASED_IN_LABELS, blank="—"),
         validators=[Optional()],
     )
     consent_to_publish = BooleanField(
@@ -92,7 +95,7 @@ class PersonFields(FlaskForm):
 class AffiliationFields:
     category = SelectField(
         _l("You represent"),
-        choices=options((c.value, label) for c, label in CATEGORY_LABELS.items()),
+        choices=options(CATEGORY_LABELS),
     )
     state_id = SelectField(
         _l("State"),
@@ -119,9 +122,12 @@ class AffiliationFields:
 class RegistrationForm(AffiliationFields, PersonFields):
     nomination_letter = FileField(
         _l("Nomination letter"),
-        description=_l(
-            "PDF, PNG or JPEG, at most 10 MB. Required for government delegates "
-            "unless your focal point registers you."
+        description=LazyString(
+            lambda: _(
+                "PDF, PNG or JPEG, at most %(mb)d MB. Required for government delegates "
+                "unless your focal point registers you.",
+                mb=upload_limit_mb(),
+            )
         ),
     )
 
@@ -150,7 +156,7 @@ class InviteForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), EMAIL])
     role = SelectField(
         _l("Role in the delegation"),
-        choices=options((r.value, label) for r, label in ROLE_LABELS.items()),
+        choices=options(ROLE_LABELS),
     )
 
 
@@ -160,7 +166,7 @@ class NominationForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=120)],
     )
     issued_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
-    file = FileField(_l("File"), description=_l("PDF, PNG or JPEG, at most 10 MB."))
+    file = FileField(_l("File"), description=DOCUMENT_HINT)
 
 
 class DecisionForm(FlaskForm):
@@ -175,13 +181,13 @@ class DecisionForm(FlaskForm):
 class CredentialsForm(FlaskForm):
     status = SelectField(
         _l("Credentials"),
-        choices=options((c.value, label) for c, label in CREDENTIALS_LABELS.items()),
+        choices=options(CREDENTIALS_LABELS),
     )
 
 
 class CapForm(FlaskForm):
     organisation_kind = SelectField(
-        _l("Kind of organization"), choices=options((k.value, k.value) for k in OrganisationKind)
+        _l("Kind of organization"), choices=options(ORGANISATION_KIND_LABELS)
     )
     max_participants = IntegerField(
         _l("Most participants per organization"),
@@ -195,4 +201,12 @@ class CheckInForm(FlaskForm):
         _l("Badge code"),
         description=_l("Scan the badge, or type its code."),
         validators=[DataRequired(REQUIRED), Length(max=500)],
+    )
+
+
+def fill_affiliation_choices(form: AffiliationFields) -> None:
+    """The States and organisations a person may register for."""
+    form.state_id.choices = options(((s.id, s.name) for s in reference.states()), blank="—")
+    form.organisation_id.choices = options(
+        ((o.id, str(o)) for o in reference.organisations()), blank="—"
     )

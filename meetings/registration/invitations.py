@@ -13,7 +13,6 @@ from meetings import clock, mail
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.services import normalise_email
-from meetings.db import utcnow
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.registration import access, rules
@@ -105,7 +104,6 @@ def accept_invitation(actor: User, token: str, data: ParticipantData) -> Registr
     for key, value in values.items():
         setattr(registration, key, value)
     registration.user_id = actor.id
-    registration.updated_at = utcnow()
     db.session.flush()
     record(actor, "registration.invitation_accepted", registration)
     transition(actor, registration, RegistrationStatus.SUBMITTED)

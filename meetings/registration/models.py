@@ -6,7 +6,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetings.db import Base, enum_type, utcnow
+from meetings.db import Base, TimestampMixin, enum_type
+from meetings.documents.models import Document
 from meetings.reference.models import Organisation, OrganisationKind, State
 from meetings.schedule.models import Meeting
 
@@ -77,23 +78,6 @@ class CredentialsStatus(StrEnum):
     ACCEPTED = "accepted"
 
 
-class Document(Base):
-    """An uploaded file (nomination letter, note verbale). Stored under a generated name outside
-    static/; served only to those allowed to see what it belongs to."""
-
-    __tablename__ = "document"
-    __table_args__ = (sa.CheckConstraint("size > 0", name="size_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    original_name: Mapped[str] = mapped_column(sa.String(255))
-    content_type: Mapped[str] = mapped_column(sa.String(50))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class ParticipationCap(Base):
     """At most ``limit`` active registrations per organisation of this kind at this meeting."""
 
@@ -109,7 +93,7 @@ class ParticipationCap(Base):
     max_participants: Mapped[int]
 
 
-class Delegation(Base):
+class Delegation(TimestampMixin, Base):
     """A State's or an organisation's delegation to one meeting."""
 
     __tablename__ = "delegation"
@@ -136,8 +120,6 @@ class Delegation(Base):
     credentials_status: Mapped[CredentialsStatus] = mapped_column(
         enum_type(CredentialsStatus), default=CredentialsStatus.NONE
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     state: Mapped[State | None] = relationship(lazy="joined")
@@ -163,7 +145,7 @@ class Delegation(Base):
         return next(c for c, k in CATEGORY_ORGANISATION_KIND.items() if k == kind)
 
 
-class Registration(Base):
+class Registration(TimestampMixin, Base):
     """A person at a meeting, inside a delegation. One per e-mail address and meeting."""
 
     __tablename__ = "registration"
@@ -201,8 +183,6 @@ class Registration(Base):
     checked_in_at: Mapped[datetime | None]
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     delegation: Mapped[Delegation] = relationship(lazy="raise", foreign_keys=[delegation_id])

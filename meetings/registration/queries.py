@@ -107,20 +107,21 @@ def registrations_by_id(actor: User, ids: list[int]) -> list[Registration]:
 @dataclass
 class Statistics:
     total: int = 0
-    by_status: dict[str, int] = field(default_factory=dict)
-    by_category: dict[str, int] = field(default_factory=dict)
-    by_regional_group: dict[str, int] = field(default_factory=dict)
-    by_gender: dict[str, int] = field(default_factory=dict)
+    by_status: dict[Any, int] = field(default_factory=dict)
+    by_category: dict[Any, int] = field(default_factory=dict)
+    by_regional_group: dict[Any, int] = field(default_factory=dict)
+    by_gender: dict[Any, int] = field(default_factory=dict)
 
 
-def _counts(column: Any, meeting: Meeting, *joins: Any) -> dict[str, int]:
+def _counts(column: Any, meeting: Meeting, *joins: Any) -> dict[Any, int]:
+    """Counts by the column's values (enum members, shown by their labels); None becomes ""."""
     query = sa.select(column, sa.func.count(Registration.id)).select_from(Registration)
     for target, condition in joins:
         query = query.outerjoin(target, condition)
     rows = db.session.execute(
         query.where(Registration.meeting_id == meeting.id).group_by(column)
     ).all()
-    return {str(getattr(key, "value", key) if key is not None else ""): n for key, n in rows}
+    return {key if key is not None else "": n for key, n in rows}
 
 
 def statistics(actor: User, meeting: Meeting) -> Statistics:

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from meetings import clock, uploads
+from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.auth.services import normalise_email, user_by_email
-from meetings.db import utcnow
+from meetings.documents.services import Upload, new_document
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.reference.models import Organisation, State, UNStatus
@@ -27,7 +27,6 @@ from meetings.registration.models import (
     BasedIn,
     Delegation,
     DelegationRole,
-    Document,
     Gender,
     ParticipantCategory,
     Registration,
@@ -147,27 +146,13 @@ def focal_point_delegation(actor: User, meeting: Meeting) -> Delegation:
     return delegation
 
 
-def _new_document(actor: User | None, upload: uploads.Upload) -> Document:
-    document = Document(
-        stored_name=uploads.store(db.session, upload),
-        original_name=upload.original_name,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        uploaded_by_id=actor.id if actor else None,
-    )
-    db.session.add(document)
-    db.session.flush()
-    return document
-
-
 def set_nomination(
     actor: User,
     delegation: Delegation,
     *,
     reference: str,
     issued_on: date | None,
-    upload: uploads.Upload | None,
+    upload: Upload | None,
 ) -> None:
     """The note verbale or letter nominating the delegation: reference, date and file."""
     access.require_focal_point(actor, delegation, or_secretariat=True)
@@ -181,8 +166,7 @@ def set_nomination(
     delegation.nomination_reference = reference.strip()
     delegation.nomination_date = issued_on
     if upload is not None:
-        delegation.nomination_document = _new_document(actor, upload)
-    delegation.updated_at = utcnow()
+        delegation.nomination_document = new_document(actor, upload)
     db.session.flush()
     record(
         actor,
@@ -191,6 +175,17 @@ def set_nomination(
         before=before,
         after={"reference": delegation.nomination_reference, "date": issued_on},
     )
+
+
+def head_candidates(actor: User, delegation: Delegation, members: list[Registration]) -> set[int]:
+    """The ids of the members ``actor`` may name head of ``delegation`` (for its buttons)."""
+    if not (access.is_focal_point_of(actor, delegation) or access.is_secretariat(actor)):
+        return set()
+    return {
+        member.id
+        for member in members
+        if member.status in ACTIVE_STATUSES and member.id != delegation.head_registration_id
+    }
 
 
 def name_head(actor: User, delegation: Delegation, registration: Registration) -> None:
@@ -273,7 +268,7 @@ def register(
     affiliation: Affiliation,
     data: ParticipantData,
     *,
-    letter: uploads.Upload | None,
+    letter: Upload | None,
     submit: bool,
 ) -> Registration:
     """A delegate registers on their own: a draft, or submitted at once."""
@@ -286,7 +281,7 @@ def register(
     assert delegation is not None
     registration = _create(actor, meeting, delegation, values, user_id=actor.id)
     if letter is not None:
-        registration.nomination_letter = _new_document(actor, letter)
+        registration.nomination_letter = new_document(actor, letter)
     db.session.flush()
     record(actor, "registration.created", registration, after={"status": registration.status})
     if submit:
@@ -294,25 +289,33 @@ def register(
     return registration
 
 
+def can_edit(actor: User | None, registration: Registration) -> bool:
+    """Whether ``actor`` may change the details of ``registration`` (its own draft)."""
+    return (
+        actor is not None
+        and registration.user_id == actor.id
+        and registration.status is RegistrationStatus.DRAFT
+    )
+
+
 def update_draft(
     actor: User,
     registration: Registration,
     data: ParticipantData,
     *,
-    letter: uploads.Upload | None,
+    letter: Upload | None,
     submit: bool,
 ) -> None:
     if registration.user_id != actor.id:
         raise PermissionDenied(_("Only the participant may change this registration."))
-    if registration.status is not RegistrationStatus.DRAFT:
+    if not can_edit(actor, registration):
         raise DomainError(_("Only a draft can be changed. Withdraw and ask the secretariat."))
     values = clean(data)
     rules.check_unique(registration.meeting, str(values["email"]), ignore=registration.id)
     for key, value in values.items():
         setattr(registration, key, value)
     if letter is not None:
-        registration.nomination_letter = _new_document(actor, letter)
-    registration.updated_at = utcnow()
+        registration.nomination_letter = new_document(actor, letter)
     db.session.flush()
     record(actor, "registration.updated", registration)
     if submit:

@@ -19,17 +19,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meetings import clock, mail
-from meetings.audit.services import record
 from meetings.auth.models import User
-from meetings.db import utcnow
 from meetings.errors import DomainError
 from meetings.extensions import db
+from meetings.labels import label
 from meetings.registration import access
-from meetings.registration.labels import STATUS_LABELS
 from meetings.registration.models import Registration
 from meetings.registration.models import RegistrationStatus as S
 from meetings.registration.rules import check_can_submit
 from meetings.urls import external_url
+from meetings.workflow import Workflow
 
 
 class Actor(StrEnum):
@@ -41,7 +40,7 @@ class Actor(StrEnum):
 P, F, SEC = Actor.PARTICIPANT, Actor.FOCAL_POINT, Actor.SECRETARIAT
 
 # (from, to) → who may make that move.
-TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
+TRANSITIONS: dict[tuple[S, S], frozenset[str]] = {
     (S.DRAFT, S.SUBMITTED): frozenset({P, F, SEC}),
     (S.SUBMITTED, S.APPROVED): frozenset({F}),
     (S.SUBMITTED, S.REJECTED): frozenset({F, SEC}),
@@ -60,10 +59,8 @@ TRANSITIONS: dict[tuple[S, S], frozenset[Actor]] = {
 NEEDS_REASON = frozenset({S.REJECTED, S.CANCELLED})
 
 
-def actor_kinds(actor: User | None, registration: Registration) -> frozenset[Actor]:
+def actor_kinds(actor: User, registration: Registration) -> frozenset[str]:
     kinds: set[Actor] = set()
-    if actor is None:
-        return frozenset()
     if registration.user_id == actor.id:
         kinds.add(Actor.PARTICIPANT)
     if access.is_focal_point_of(actor, registration.delegation):
@@ -75,14 +72,33 @@ def actor_kinds(actor: User | None, registration: Registration) -> frozenset[Act
     return frozenset(kinds)
 
 
+def _check_move(actor: User | None, registration: Registration, _source: S, target: S) -> None:
+    if target is S.SUBMITTED:
+        check_can_submit(actor, registration, clock.now())
+        registration.submitted_at = clock.now()
+
+
+WORKFLOW: Workflow[S, Registration] = Workflow(
+    name="registration",
+    table=TRANSITIONS,
+    kinds=actor_kinds,
+    needs_reason=NEEDS_REASON,
+    refusal=lambda current, target: _(
+        "A registration that is %(current)s cannot become %(target)s.",
+        current=current,
+        target=target,
+    ),
+    not_allowed=lambda: _("You may not make this change to this registration."),
+    reason_needed=lambda: _("Give a reason: it is sent to the participant."),
+    reason_attribute="status_reason",
+    check_move=_check_move,
+    notify=lambda registration, before, after, reason: notify(registration, before, after, reason),
+)
+
+
 def allowed_targets(actor: User | None, registration: Registration) -> list[S]:
     """The states this actor may move this registration to (for the buttons on a page)."""
-    kinds = actor_kinds(actor, registration)
-    return [
-        target
-        for (source, target), who in TRANSITIONS.items()
-        if source is registration.status and who & kinds
-    ]
+    return WORKFLOW.targets(actor, registration)
 
 
 def transition(
@@ -92,41 +108,7 @@ def transition(
 
     ``actor`` None is the system itself (demo data), which may make any move in the table.
     """
-    # Read the current status under a row lock (PostgreSQL; SQLite holds the write lock already):
-    # of two people deciding at the same moment, the second sees the first one's decision.
-    if registration.id is not None:
-        db.session.refresh(registration, attribute_names=["status"], with_for_update=True)
-    key = (registration.status, target)
-    if key not in TRANSITIONS:
-        raise DomainError(
-            _(
-                "A registration that is %(current)s cannot become %(target)s.",
-                current=STATUS_LABELS[registration.status],
-                target=STATUS_LABELS[target],
-            )
-        )
-    if actor is not None and not TRANSITIONS[key] & actor_kinds(actor, registration):
-        raise DomainError(_("You may not make this change to this registration."))
-    reason = reason.strip()
-    if target in NEEDS_REASON and not reason:
-        raise DomainError(_("Give a reason: it is sent to the participant."), field="reason")
-    if target is S.SUBMITTED:
-        check_can_submit(actor, registration, clock.now())
-        registration.submitted_at = clock.now()
-    before = registration.status
-    registration.status = target
-    registration.status_reason = reason or None
-    registration.updated_at = utcnow()
-    db.session.flush()
-    record(
-        actor,
-        f"registration.{target.value}",
-        registration,
-        before={"status": before},
-        after={"status": target},
-        reason=reason or None,
-    )
-    notify(registration, before, target, reason)
+    WORKFLOW.move(actor, registration, target, reason=reason)
 
 
 @dataclass
@@ -171,7 +153,7 @@ def notify(registration: Registration, before: S, after: S, reason: str) -> None
             subject = _(
                 "%(meeting)s: registration %(status)s",
                 meeting=meeting.code,
-                status=STATUS_LABELS[after],
+                status=label(after),
             )
         mail.queue(db.session, mail.Message(to=address, subject=str(subject), body=body))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+from meetings.auth.models import Role, User
 from meetings.schedule import rooms as room_services
 from meetings.schedule import services
 from meetings.schedule.models import (
@@ -257,7 +258,7 @@ def _review_conference(rooms: dict[int, Room]) -> None:
     _conclude(meeting)
 
 
-def seed_schedule() -> None:
+def seed_schedule(_users: dict[Role, User] | None = None) -> None:
     rooms = _rooms()
     _prepcom(rooms)
     _review_conference(rooms)

@@ -27,7 +27,7 @@ class MeetingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     kind = SelectField(
         _l("Kind of meeting"),
-        choices=options((k.value, label) for k, label in MEETING_KIND_LABELS.items()),
+        choices=options(MEETING_KIND_LABELS),
     )
     venue = StringField(_l("Venue"), validators=[DataRequired(REQUIRED), Length(max=300)])
     timezone = StringField(
@@ -40,7 +40,7 @@ class MeetingForm(FlaskForm):
     end_date = DateField(_l("Last day"), validators=[DataRequired(_l("Enter a date."))])
     format = SelectField(
         _l("Format"),
-        choices=options((f.value, label) for f, label in MEETING_FORMAT_LABELS.items()),
+        choices=options(MEETING_FORMAT_LABELS),
     )
     registration_opens_on = DateField(_l("Registration opens on"), validators=[Optional()])
     registration_deadline = DateField(
@@ -77,9 +77,7 @@ class SittingForm(FlaskForm):
         description=_l("Leave empty to take the next number."),
         validators=[Optional(), NumberRange(min=1, message=_l("The number must be 1 or more."))],
     )
-    kind = SelectField(
-        _l("Kind"), choices=options((k.value, label) for k, label in SITTING_KIND_LABELS.items())
-    )
+    kind = SelectField(_l("Kind"), choices=options(SITTING_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     start = TimeField(_l("Starts (venue time)"), validators=[DataRequired(_l("Enter a time."))])

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from meetings.db import Base, enum_type, utcnow
+from meetings import clock
+from meetings.db import Base, TimestampMixin, enum_type
 
 
 class MeetingKind(StrEnum):
@@ -60,7 +61,7 @@ class Process(Base):
     )
 
 
-class Meeting(Base):
+class Meeting(TimestampMixin, Base):
     """One meeting of a process, held in one IANA time zone. Registration is possible only while
     the state is ``registration_open`` and the clock is inside the registration window."""
 
@@ -91,8 +92,6 @@ class Meeting(Base):
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
     sponsorship_deadline: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     process: Mapped[Process] = relationship(back_populates="meetings", lazy="joined")
 
@@ -121,7 +120,7 @@ class Room(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     building: Mapped[str] = mapped_column(sa.String(200), default="")
     capacity: Mapped[int]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.stamp)
 
     @property
     def label(self) -> str:
@@ -131,7 +130,7 @@ class Room(Base):
         return self.name
 
 
-class Sitting(Base):
+class Sitting(TimestampMixin, Base):
     """A plenary meeting, informal consultations or side event. Never deleted: a cancelled
     sitting keeps its row (and its calendar UID). Every change raises ``revision``."""
 
@@ -158,8 +157,6 @@ class Sitting(Base):
         enum_type(SittingStatus), default=SittingStatus.SCHEDULED
     )
     revision: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     room: Mapped[Room | None] = relationship(lazy="raise")
@@ -185,4 +182,4 @@ class StarredSitting(Base):
     sitting_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sitting.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    starred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    starred_at: Mapped[datetime] = mapped_column(default=clock.stamp)

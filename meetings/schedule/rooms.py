@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.db import utcnow
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.schedule.models import Room, Sitting
@@ -60,7 +60,7 @@ def update_room(actor: User, room: Room, data: RoomData) -> None:
         return
     for key, value in values.items():
         setattr(room, key, value)
-    now = utcnow()
+    now = clock.now()
     room.updated_at = now
     if before["name"] != values["name"] or before["building"] != values["building"]:
         db.session.execute(

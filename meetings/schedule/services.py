@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, has_permission, require
-from meetings.db import utcnow
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.schedule.models import (
@@ -24,17 +23,28 @@ from meetings.schedule.models import (
     Sitting,
 )
 from meetings.schedule.timezones import local_to_utc, zone_named
+from meetings.workflow import Workflow, by_permission
 
-# The one table of how a meeting moves through its life.
-MEETING_TRANSITIONS: dict[MeetingState, frozenset[MeetingState]] = {
-    MeetingState.PLANNED: frozenset({MeetingState.REGISTRATION_OPEN}),
-    MeetingState.REGISTRATION_OPEN: frozenset({MeetingState.REGISTRATION_CLOSED}),
-    MeetingState.REGISTRATION_CLOSED: frozenset(
-        {MeetingState.REGISTRATION_OPEN, MeetingState.IN_SESSION}
+SECRETARIAT = frozenset({"secretariat"})
+M = MeetingState
+
+# The one table of how a meeting moves through its life, and who may move it.
+MEETING_WORKFLOW: Workflow[MeetingState, Meeting] = Workflow(
+    name="meeting",
+    attribute="state",
+    table={
+        (M.PLANNED, M.REGISTRATION_OPEN): SECRETARIAT,
+        (M.REGISTRATION_OPEN, M.REGISTRATION_CLOSED): SECRETARIAT,
+        (M.REGISTRATION_CLOSED, M.REGISTRATION_OPEN): SECRETARIAT,
+        (M.REGISTRATION_CLOSED, M.IN_SESSION): SECRETARIAT,
+        (M.IN_SESSION, M.CONCLUDED): SECRETARIAT,
+    },
+    kinds=by_permission(secretariat=Permission.MANAGE_SCHEDULE),
+    refusal=lambda current, target: _(
+        "A meeting cannot go from “%(current)s” to “%(target)s”.", current=current, target=target
     ),
-    MeetingState.IN_SESSION: frozenset({MeetingState.CONCLUDED}),
-    MeetingState.CONCLUDED: frozenset(),
-}
+    not_allowed=lambda: _("You do not have permission to do this."),
+)
 
 DEFAULT_CLOSING_TIME = time(18, 0)
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
@@ -201,7 +211,6 @@ def update_meeting(actor: User, meeting: Meeting, data: MeetingData) -> None:
         return
     for key, value in changed.items():
         setattr(meeting, key, value)
-    meeting.updated_at = utcnow()
     db.session.flush()
     record(actor, "meeting.updated", meeting, before={k: before[k] for k in changed}, after=changed)
 
@@ -218,21 +227,7 @@ def _sitting_span(meeting: Meeting) -> tuple[datetime | None, datetime | None]:
 def change_meeting_state(actor: User | None, meeting: Meeting, target: MeetingState) -> None:
     if actor is not None:
         require(actor, Permission.MANAGE_SCHEDULE)
-    if target not in MEETING_TRANSITIONS[meeting.state]:
-        raise DomainError(
-            _(
-                "A meeting cannot go from “%(current)s” to “%(target)s”.",
-                current=meeting.state.value.replace("_", " "),
-                target=target.value.replace("_", " "),
-            )
-        )
-    before = meeting.state
-    meeting.state = target
-    meeting.updated_at = utcnow()
-    db.session.flush()
-    record(
-        actor, "meeting.state_changed", meeting, before={"state": before}, after={"state": target}
-    )
+    MEETING_WORKFLOW.move(actor, meeting, target)
 
 
 def set_published(actor: User | None, meeting: Meeting, published: bool) -> None:
@@ -241,7 +236,6 @@ def set_published(actor: User | None, meeting: Meeting, published: bool) -> None
     if meeting.is_published == published:
         return
     meeting.is_published = published
-    meeting.updated_at = utcnow()
     db.session.flush()
     record(
         actor,

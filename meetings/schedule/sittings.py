@@ -20,17 +20,33 @@ from sqlalchemy.orm.attributes import set_committed_value
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.db import utcnow
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.schedule.models import Meeting, Room, Sitting, SittingKind, SittingStatus
 from meetings.schedule.timezones import local_to_utc
+from meetings.workflow import Workflow, by_permission
+
+
+def _check_status_move(
+    _actor: User | None, sitting: Sitting, _source: SittingStatus, target: SittingStatus
+) -> None:
+    """A restored sitting must still fit its room; every status change is a new revision."""
+    if target is SittingStatus.SCHEDULED:
+        check_no_clash(planned_from(sitting), ignore=sitting.id)
+    sitting.revision += 1
+
 
 # The one table of sitting statuses: cancelling keeps the row; a cancelled sitting can be restored.
-SITTING_TRANSITIONS: dict[SittingStatus, frozenset[SittingStatus]] = {
-    SittingStatus.SCHEDULED: frozenset({SittingStatus.CANCELLED}),
-    SittingStatus.CANCELLED: frozenset({SittingStatus.SCHEDULED}),
-}
+SITTING_WORKFLOW: Workflow[SittingStatus, Sitting] = Workflow(
+    name="sitting",
+    table={
+        (SittingStatus.SCHEDULED, SittingStatus.CANCELLED): frozenset({"secretariat"}),
+        (SittingStatus.CANCELLED, SittingStatus.SCHEDULED): frozenset({"secretariat"}),
+    },
+    kinds=by_permission(secretariat=Permission.MANAGE_SCHEDULE),
+    refusal=lambda current, _target: _("This sitting is already %(status)s.", status=current),
+    check_move=_check_status_move,
+)
 
 AUDITED_FIELDS = ("number", "kind", "title", "agenda_items", "starts_at", "ends_at", "room_id")
 
@@ -234,7 +250,6 @@ def write_plan(actor: User | None, sitting: Sitting, planned: PlannedSitting) ->
     if after == before:
         return False
     sitting.revision += 1
-    sitting.updated_at = utcnow()
     db.session.flush()
     changed = [k for k in AUDITED_FIELDS if before[k] != after[k]]
     record(
@@ -256,30 +271,19 @@ def update_sitting(actor: User | None, sitting: Sitting, data: SittingData) -> b
 def change_status(actor: User | None, sitting: Sitting, target: SittingStatus) -> None:
     if actor is not None:
         require(actor, Permission.MANAGE_SCHEDULE)
-    if target not in SITTING_TRANSITIONS[sitting.status]:
-        raise DomainError(_("This sitting is already %(status)s.", status=sitting.status.value))
-    if target is SittingStatus.SCHEDULED:
-        planned = PlannedSitting(
-            sitting.number,
-            sitting.kind,
-            sitting.title,
-            sitting.agenda_items,
-            sitting.starts_at,
-            sitting.ends_at,
-            sitting.room_id,
-        )
-        check_no_clash(planned, ignore=sitting.id)
-    before = sitting.status
-    sitting.status = target
-    sitting.revision += 1
-    sitting.updated_at = utcnow()
-    db.session.flush()
-    record(
-        actor,
-        "sitting.cancelled" if target is SittingStatus.CANCELLED else "sitting.restored",
-        sitting,
-        before={"status": before},
-        after={"status": target},
+    SITTING_WORKFLOW.move(actor, sitting, target)
+
+
+def planned_from(sitting: Sitting) -> PlannedSitting:
+    """The sitting's current values, as a plan (to check it again)."""
+    return PlannedSitting(
+        sitting.number,
+        sitting.kind,
+        sitting.title,
+        sitting.agenda_items,
+        sitting.starts_at,
+        sitting.ends_at,
+        sitting.room_id,
     )
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
 from meetings.auth.current import current_account, current_actor
-from meetings.auth.forms import ConfirmForm
-from meetings.extensions import db
+from meetings.forms import ConfirmForm, act
 from meetings.schedule import following, queries
-from meetings.schedule.labels import SITTING_KIND_LABELS
 from meetings.schedule.models import SittingKind
 from meetings.schedule.services import can_manage, public_meetings, visible_meeting
 from meetings.schedule.sittings import sitting_of
@@ -22,7 +20,7 @@ bp = Blueprint("schedule", __name__)
 
 
 @bp.get("/meetings")
-def meetings() -> str:
+def meetings() -> ResponseReturnValue:
     return render_template("schedule/meetings.html", meetings=public_meetings())
 
 
@@ -42,7 +40,7 @@ def _filters() -> queries.ProgrammeFilter:
 
 
 @bp.get("/meetings/<code>")
-def meeting(code: str) -> str:
+def meeting(code: str) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_meeting(actor, code)
     filters = _filters()
@@ -52,7 +50,6 @@ def meeting(code: str) -> str:
         days=queries.programme(found, filters),
         rooms=queries.rooms_used(found),
         filters=filters,
-        kinds=SITTING_KIND_LABELS,
         starred=following.starred_ids(actor, found),
         confirm=ConfirmForm(),
         can_manage=can_manage(actor),
@@ -60,7 +57,7 @@ def meeting(code: str) -> str:
 
 
 @bp.get("/meetings/<code>/sittings/<int:number>")
-def sitting(code: str, number: int) -> str:
+def sitting(code: str, number: int) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_meeting(actor, code)
     item = sitting_of(found, number)
@@ -68,7 +65,6 @@ def sitting(code: str, number: int) -> str:
         "schedule/sitting.html",
         meeting=found,
         sitting=item,
-        kinds=SITTING_KIND_LABELS,
         starred=item.id in following.starred_ids(actor, found),
         confirm=ConfirmForm(),
     )
@@ -76,19 +72,17 @@ def sitting(code: str, number: int) -> str:
 
 @bp.post("/meetings/<code>/sittings/<int:number>/star")
 @login_required
-def star(code: str, number: int) -> Response:
+def star(code: str, number: int) -> ResponseReturnValue:
     user = current_account()
     found = visible_meeting(user, code)
     item = sitting_of(found, number)
-    if ConfirmForm().validate_on_submit():
-        if request.form.get("starred") == "1":
-            following.star(user, item)
-            flash(_("Added to your calendar."), "success")
-        else:
-            following.unstar(user, item)
-            flash(_("Removed from your calendar."), "info")
-        db.session.commit()
-    back = request.form.get("back") or ""
-    if back == "programme":
-        return redirect(url_for("schedule.meeting", code=found.code) + f"#sitting-{item.number}")
-    return redirect(url_for("schedule.sitting", code=found.code, number=item.number))
+    starring = request.form.get("starred") == "1"
+    if request.form.get("back") == "programme":
+        back = url_for("schedule.meeting", code=found.code) + f"#sitting-{item.number}"
+    else:
+        back = url_for("schedule.sitting", code=found.code, number=item.number)
+    return act(
+        lambda: following.star(user, item) if starring else following.unstar(user, item),
+        success=_("Added to your calendar.") if starring else _("Removed from your calendar."),
+        back=back,
+    )

@@ -16,7 +16,7 @@ from meetings.registration.models import (
 )
 from meetings.schedule.models import Meeting, MeetingState
 from meetings.schedule.services import change_meeting_state
-from meetings.uploads import Upload, read_upload
+from meetings.documents.services import Upload, read_upload
 from tests.factories.schedule import make_meeting
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -23,7 +23,7 @@ from meetings.registration.models import (
     RegistrationStatus,
 )
 from meetings.registration.workflow import transition
-from meetings.uploads import UploadTooLarge, read_upload
+from meetings.documents.services import UploadTooLarge, read_upload
 from tests.factories.auth import make_user
 from tests.factories.registration import (
     JPEG,
@@ -286,7 +286,7 @@ def test_the_credentials_table(source: CredentialsStatus, target: CredentialsSta
     delegation = register(make_user(), meeting).delegation
     delegation.credentials_status = source
     secretariat = make_user(roles=[Role.SECRETARIAT])
-    if target in delegations.CREDENTIALS_TRANSITIONS[source]:
+    if target in delegations.CREDENTIALS_WORKFLOW.next_states(source):
         delegations.set_credentials(secretariat, delegation, target)
         assert delegation.credentials_status is target
     else:

@@ -19,7 +19,7 @@ def _states_path(target: MeetingState) -> list[MeetingState]:
     queue = [MeetingState.PLANNED]
     while queue:
         state = queue.pop(0)
-        for nxt in sorted(services.MEETING_TRANSITIONS[state]):
+        for nxt in sorted(services.MEETING_WORKFLOW.next_states(state)):
             if nxt not in paths:
                 paths[nxt] = [*paths[state], nxt]
                 queue.append(nxt)
@@ -33,7 +33,7 @@ def test_meeting_state_transition_table(source: MeetingState, target: MeetingSta
     for state in _states_path(source)[1:]:
         services.change_meeting_state(None, meeting, state)
     assert meeting.state is source
-    if target in services.MEETING_TRANSITIONS[source]:
+    if target in services.MEETING_WORKFLOW.next_states(source):
         services.change_meeting_state(None, meeting, target)
         assert meeting.state is target
     else:
@@ -45,7 +45,7 @@ def test_meeting_state_transition_table(source: MeetingState, target: MeetingSta
 def test_every_state_is_reachable_and_concluded_is_final() -> None:
     for state in MeetingState:
         assert _states_path(state)[-1] is state
-    assert services.MEETING_TRANSITIONS[MeetingState.CONCLUDED] == frozenset()
+    assert services.MEETING_WORKFLOW.next_states(MeetingState.CONCLUDED) == frozenset()
 
 
 def test_the_registration_deadline_closes_at_18_00_venue_time() -> None:

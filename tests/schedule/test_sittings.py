@@ -11,7 +11,7 @@ from meetings.extensions import db
 from meetings.schedule import rooms
 from meetings.schedule.models import SittingKind, SittingStatus
 from meetings.schedule.sittings import (
-    SITTING_TRANSITIONS,
+    SITTING_WORKFLOW,
     SittingData,
     change_status,
     schedule_sitting,
@@ -156,7 +156,7 @@ def test_sitting_status_transition_table(source: SittingStatus, target: SittingS
     sitting = make_sitting(make_meeting())
     if source is not SittingStatus.SCHEDULED:
         change_status(None, sitting, source)
-    allowed = target in SITTING_TRANSITIONS[source]
+    allowed = target in SITTING_WORKFLOW.next_states(source)
     if allowed:
         change_status(None, sitting, target)
         assert sitting.status is target

@@ -1,4 +1,4 @@
-"""Storing and serving uploaded documents.
+"""Storing and serving uploaded files (the internals of meetings.documents).
 
 A file is judged by its first bytes, never by its name or the type the browser claims; it is
 stored under a generated name outside static/, and only a view that has checked permission serves
@@ -62,6 +62,11 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def upload_limit_mb() -> int:
+    """MEETINGS_UPLOAD_MAX_BYTES in whole megabytes, for messages and hints."""
+    return max(1, int(current_app.config["UPLOAD_MAX_BYTES"]) // 2**20)
+
+
 def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Upload:
     """Read and check one uploaded file: not empty, at most UPLOAD_MAX_BYTES, PDF/PNG/JPEG."""
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
@@ -70,7 +75,10 @@ def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Uploa
         raise DomainError(_("The file is empty."), field=field)
     if len(data) > limit:
         raise UploadTooLarge(
-            _("The file is larger than %(mb)d MB. Please send a smaller file.", mb=limit // 2**20),
+            _(
+                "The file is larger than %(mb)d MB. Please send a smaller file.",
+                mb=upload_limit_mb(),
+            ),
             field=field,
         )
     kind = sniff(data[:16])

@@ -1,0 +1,190 @@
+"""Money: whole minor units of one ISO 4217 currency. Never a float.
+
+The number of minor units of a currency (2 for USD, 0 for JPY, 3 for KWD) comes from the
+reference table of currencies, not from a guess: amounts typed in forms are parsed with it (and
+refused when they have more decimals), and :func:`format_money` shows exactly that many.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from copy import copy
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from meetings.errors import DomainError
+
+CODE_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True, order=False)
+class Money:
+    """``amount`` minor units of ``currency`` (USD 1.50 is ``Money(150, "USD")``)."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError(f"money is whole minor units (int), not {self.amount!r}")
+        if not isinstance(self.currency, str) or not CODE_PATTERN.match(self.currency):
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(0, currency)
+
+    def _same(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
+    def decimal(self) -> Decimal:
+        """The amount in major units, exact (USD 150 minor units → Decimal('1.50'))."""
+        exponent = minor_unit(self.currency)
+        return Decimal(self.amount).scaleb(-exponent)
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.decimal():f}"
+
+
+# --- the currency table --------------------------------------------------------------------------
+
+_exponents: dict[str, int] = {}
+_exponents_lock = threading.Lock()
+
+
+def minor_unit(code: str) -> int:
+    """The number of decimals of ``code`` from the reference table (read once per process)."""
+    if code not in _exponents:
+        from meetings.extensions import db
+        from meetings.reference.models import Currency
+
+        rows = db.session.execute(sa.select(Currency.code, Currency.minor_unit)).all()
+        with _exponents_lock:
+            _exponents.update({row.code: row.minor_unit for row in rows})
+        if code not in _exponents:
+            raise DomainError(_("%(code)s is not a currency we know.", code=code), field="currency")
+    return _exponents[code]
+
+
+def is_currency(code: str) -> bool:
+    try:
+        minor_unit(code)
+    except DomainError:
+        return False
+    return True
+
+
+# --- parsing what people type --------------------------------------------------------------------
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale.parse("en")
+
+
+def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
+    """``text`` as typed in a form ("1,234.50", "1 234,50", "1234") in ``currency``.
+
+    Refused with a message for ``field``: not a number, or more decimals than the currency has
+    (a cent is the smallest part of a dollar; a yen has none)."""
+    code = (currency or "").strip().upper()
+    if not CODE_PATTERN.match(code):
+        raise DomainError(_("Choose a currency."), field="currency")
+    exponent = minor_unit(code)
+    cleaned = (text or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not cleaned:
+        raise DomainError(_("Enter an amount."), field=field)
+    if len(cleaned) > 40:
+        raise DomainError(_("Enter an amount like 1,500.00."), field=field)
+    value = _decimal(cleaned)
+    if value is None or not value.is_finite():
+        raise DomainError(_("Enter an amount like 1,500.00."), field=field)
+    places = -int(value.as_tuple().exponent)
+    if places > exponent and value != value.quantize(Decimal(1).scaleb(-exponent)):
+        if exponent == 0:
+            message = _("%(code)s amounts have no decimals.", code=code)
+        else:
+            message = _(
+                "%(code)s amounts have at most %(n)d decimals.",
+                code=code,
+                n=exponent,
+            )
+        raise DomainError(message, field=field)
+    return Money(int(value.scaleb(exponent).to_integral_value()), code)
+
+
+def _decimal(text: str) -> Decimal | None:
+    """The number in ``text``: in the user's locale first, then the plain 1234.56 form."""
+    try:
+        return parse_decimal(text, locale=_locale(), strict=True)
+    except (NumberFormatError, UnknownLocaleError, ValueError):
+        pass
+    plain = text.replace(" ", "").replace(",", "")
+    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", plain):
+        return None
+    try:
+        return Decimal(plain)
+    except InvalidOperation:
+        return None
+
+
+# --- showing money -------------------------------------------------------------------------------
+
+
+def format_money(value: Money | None, locale: Locale | str | None = None) -> str:
+    """``value`` for the reader's locale, with exactly the currency's own number of decimals
+    (Babel's currency pattern for the locale; 'US$1,234.50', '1 234,50 $US', '¥1,234')."""
+    if value is None:
+        return ""
+    where = Locale.parse(locale) if locale is not None else _locale()
+    pattern = copy(where.currency_formats["standard"])
+    exponent = minor_unit(value.currency)
+    pattern.frac_prec = (exponent, exponent)
+    return str(
+        pattern.apply(value.decimal(), where, currency=value.currency, currency_digits=False)
+    )
+
+
+def format_amount(value: Money | None) -> str:
+    """The bare number, for a form field ("1500.00"): what :func:`parse_amount` reads back."""
+    if value is None:
+        return ""
+    return f"{value.decimal():f}"

@@ -1,0 +1,182 @@
+"""The secretariat: registrations list and bulk accreditation, statistics, late registration,
+exports, caps, check-in."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TypeVar
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from meetings.auth.current import current_account
+from meetings.auth.guards import guard
+from meetings.auth.permissions import Permission
+from meetings.exports import csv_response
+from meetings.forms import (
+    ConfirmForm,
+    act,
+    parse_choice,
+    perform,
+    safe_next,
+    status_for,
+    submit_form,
+)
+from meetings.reference import services as reference
+from meetings.reference.models import OrganisationKind
+from meetings.registration import badges, delegations, queries, services, workflow
+from meetings.registration.forms import (
+    CapForm,
+    CheckInForm,
+    LateRegistrationForm,
+    fill_affiliation_choices,
+)
+from meetings.registration.models import Gender, ParticipantCategory, RegistrationStatus
+from meetings.schedule.services import all_meetings, managed_meeting
+
+bp = Blueprint("registration_manage", __name__, url_prefix="/secretariat")
+guard(bp, Permission.MANAGE_REGISTRATIONS)
+
+E = TypeVar("E", bound=Enum)
+
+
+def _int(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _enum(kind: type[E], name: str) -> E | None:
+    try:
+        return kind(request.args[name]) if request.args.get(name) else None
+    except ValueError:
+        return None
+
+
+def _filters() -> queries.RegistrationFilter:
+    return queries.RegistrationFilter(
+        meeting_id=_int("meeting"),
+        status=_enum(RegistrationStatus, "status"),
+        category=_enum(ParticipantCategory, "category"),
+        state_id=_int("state"),
+        regional_group_id=_int("group"),
+        gender=_enum(Gender, "gender"),
+        search=request.args.get("q", "")[:100],
+    )
+
+
+@bp.get("/registrations")
+def registrations() -> ResponseReturnValue:
+    user = current_account()
+    filters = _filters()
+    page = queries.registrations(user, filters, page=request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "registration/manage/registrations.html",
+        page=page,
+        filters=filters,
+        meetings=all_meetings(user),
+        states=reference.states(),
+        groups=reference.regional_groups(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/registrations/accredit")
+def bulk_accredit() -> ResponseReturnValue:
+    user = current_account()
+    back = safe_next(request.form.get("back")) or url_for(".registrations")
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    ids = [int(v) for v in request.form.getlist("registration") if v.isdigit()]
+    outcome = perform(
+        lambda: workflow.bulk_transition(
+            user, queries.registrations_by_id(user, ids), RegistrationStatus.ACCREDITED
+        )
+    )
+    if outcome.value is not None:
+        flash(_("%(n)d registration(s) accredited.", n=outcome.value.done), "success")
+        for problem in (outcome.value.skipped or [])[:20]:
+            flash(problem, "warning")
+    if not ids:
+        flash(_("Select the registrations to accredit."), "warning")
+    return redirect(back)
+
+
+@bp.get("/meetings/<code>/statistics")
+def statistics(code: str) -> ResponseReturnValue:
+    user = current_account()
+    meeting = managed_meeting(user, code)
+    return render_template(
+        "registration/manage/statistics.html",
+        meeting=meeting,
+        stats=queries.statistics(user, meeting),
+        caps=delegations.caps(meeting),
+        cap_form=CapForm(formdata=None),
+        delegations=delegations.delegations_for_meeting(user, meeting),
+    )
+
+
+@bp.post("/meetings/<code>/caps")
+def set_cap(code: str) -> ResponseReturnValue:
+    user = current_account()
+    meeting = managed_meeting(user, code)
+    form = CapForm()
+    return act(
+        lambda: delegations.set_cap(
+            user,
+            meeting,
+            parse_choice(OrganisationKind, form.organisation_kind.data, _("Choose a kind.")),
+            form.max_participants.data,
+        ),
+        success=_("Cap saved."),
+        back=url_for(".statistics", code=meeting.code),
+        form=form,
+    )
+
+
+@bp.get("/meetings/<code>/registrations.csv")
+def export(code: str) -> ResponseReturnValue:
+    user = current_account()
+    meeting = managed_meeting(user, code)
+    return csv_response(
+        queries.export_registrations(user, meeting), f"{meeting.code.lower()}-registrations.csv"
+    )
+
+
+@bp.route("/meetings/<code>/register", methods=["GET", "POST"])
+def register_late(code: str) -> ResponseReturnValue:
+    user = current_account()
+    meeting = managed_meeting(user, code)
+    form = LateRegistrationForm()
+    fill_affiliation_choices(form)
+    done = submit_form(
+        form,
+        lambda: services.register_late(
+            user,
+            meeting,
+            form.affiliation(),
+            form.participant(),
+            reason=form.late_registration_reason.data or "",
+        ),
+        success=lambda registration: _("%(name)s is registered.", name=registration.full_name),
+        then=lambda registration: url_for("registration.detail", registration_id=registration.id),
+    )
+    return done or (
+        render_template("registration/manage/register.html", form=form, meeting=meeting),
+        status_for(form),
+    )
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+def check_in() -> ResponseReturnValue:
+    user = current_account()
+    form = CheckInForm()
+    result = None
+    if form.validate_on_submit():
+        outcome = perform(lambda: badges.check_in(user, form.token.data or ""), form=form)
+        if outcome:
+            result = outcome.value
+            form = CheckInForm(formdata=None)
+    return render_template(
+        "registration/manage/check_in.html", form=form, result=result
+    ), status_for(form)
