@@ -5,13 +5,22 @@ from __future__ import annotations
 import enum
 import re
 import sqlite3
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    mapped_column,
+    registry,
+    scoped_session,
+)
 
 from meetings import clock
 
@@ -65,6 +74,7 @@ class MinorUnits(sa.TypeDecorator[int]):
 
 
 E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
 
 def enum_type(enum_class: type[E], name: str | None = None) -> sa.Enum:
@@ -135,3 +145,60 @@ def _sqlite_on_begin(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql("BEGIN" if _read_only.get() else "BEGIN IMMEDIATE")
+
+
+# --- side effects that wait for the commit -------------------------------------------------------
+
+
+class AfterCommit(Generic[T]):
+    """Items (a file just written, a message to send) that belong to the transaction they were
+    made in: ``commit(items)`` runs once the session's outermost transaction commits, and
+    ``discard(items)`` runs for those made in a transaction (or savepoint) that rolls back.
+
+    SQLAlchemy calls ``after_commit`` for savepoints too; a savepoint's items wait for the
+    outermost commit, since that may still roll them back."""
+
+    def __init__(
+        self,
+        key: str,
+        commit: Callable[[list[T]], None],
+        discard: Callable[[list[T]], None] | None = None,
+    ) -> None:
+        self.key = key
+        self.commit = commit
+        self.discard = discard
+        sa.event.listen(Session, "after_commit", self._after_commit)
+        sa.event.listen(Session, "after_soft_rollback", self._after_soft_rollback)
+
+    def add(self, session: Session | scoped_session[Any], item: T) -> None:
+        actual = session() if isinstance(session, scoped_session) else session
+        transaction = actual.get_nested_transaction() or actual.get_transaction()
+        actual.info.setdefault(self.key, []).append((item, transaction))
+
+    def _after_commit(self, session: Session) -> None:
+        if session.in_nested_transaction():
+            return
+        pending = session.info.pop(self.key, [])
+        if pending:
+            self.commit([item for item, _transaction in pending])
+
+    def _after_soft_rollback(self, session: Session, previous: SessionTransaction) -> None:
+        pending = session.info.get(self.key)
+        if not pending:
+            return
+        undone = [item for item, transaction in pending if _inside(transaction, previous)]
+        session.info[self.key] = [
+            (item, transaction)
+            for item, transaction in pending
+            if not _inside(transaction, previous)
+        ]
+        if undone and self.discard is not None:
+            self.discard(undone)
+
+
+def _inside(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False

@@ -16,7 +16,6 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, scoped_session
 
 if TYPE_CHECKING:
@@ -24,9 +23,9 @@ if TYPE_CHECKING:
 
 from flask import current_app
 
-log = logging.getLogger(__name__)
+from meetings.db import AfterCommit
 
-_OUTBOX_KEY = "meetings_outbox"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,20 +135,16 @@ class Mailer:
                 log.exception("could not send mail to %s: %s", message.to, message.subject)
 
 
+def _deliver(messages: list[Message]) -> None:
+    from meetings.extensions import mail
+
+    mail.deliver(messages)
+
+
+# Messages are sent once the transaction that decided to send them commits; dropped otherwise.
+_outbox: AfterCommit[Message] = AfterCommit("meetings_outbox", _deliver)
+
+
 def queue(session: Session | scoped_session[Any], message: Message) -> None:
     """Send ``message`` once ``session`` commits; drop it if the session rolls back."""
-    session.info.setdefault(_OUTBOX_KEY, []).append(message)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _deliver_after_commit(session: Session) -> None:
-    messages = session.info.pop(_OUTBOX_KEY, [])
-    if messages:
-        from meetings.extensions import mail
-
-        mail.deliver(messages)
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _drop_after_rollback(session: Session) -> None:
-    session.info.pop(_OUTBOX_KEY, None)
+    _outbox.add(session, message)

@@ -129,7 +129,7 @@ def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
     if not CODE_PATTERN.match(code):
         raise DomainError(_("Choose a currency."), field="currency")
     exponent = minor_unit(code)
-    cleaned = (text or "").strip().replace("\u00a0", " ").replace("\u202f", " ")
+    cleaned = (text or "").strip()
     if not cleaned:
         raise DomainError(_("Enter an amount."), field=field)
     if len(cleaned) > 40:
@@ -152,16 +152,21 @@ def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
 
 
 def _decimal(text: str) -> Decimal | None:
-    """The number in ``text``: in the user's locale first, then the plain 1234.56 form."""
+    """The number in ``text``: as the user's locale writes numbers ("1 234,50" in French), or in
+    the plain international form ("1,234.50", "1234.50"). Anything else is no number."""
+    if not re.fullmatch(r"[-+]?[\d\s.,'’]+", text):
+        return None
+    where = _locale()
+    spaced = re.sub(r"\s", where.number_symbols.get("latn", {}).get("group", " "), text)
     try:
-        return parse_decimal(text, locale=_locale(), strict=True)
+        return parse_decimal(spaced, locale=where, strict=True)
     except (NumberFormatError, UnknownLocaleError, ValueError):
         pass
-    plain = text.replace(" ", "").replace(",", "")
-    if not re.fullmatch(r"[-+]?\d+(\.\d+)?", plain):
+    plain = re.sub(r"\s", "", text)
+    if not re.fullmatch(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", plain):
         return None
     try:
-        return Decimal(plain)
+        return Decimal(plain.replace(",", ""))
     except InvalidOperation:
         return None
 

@@ -25,8 +25,7 @@ from meetings.extensions import db, mail
 from meetings.reference.services import load_reference_data
 from tests.factories.auth import make_user
 from tests.support import Client, QueryCounter, count_queries
-
-REFERENCE_TABLES = {"alembic_version", "regional_group", "state", "currency"}
+from tests.support.concurrency import committed_context, reference_tables
 
 
 def _reset_schema(url: str) -> None:
@@ -65,6 +64,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         upgrade()
         load_reference_data()
         db.session.commit()
+        application.extensions["test_reference_tables"] = reference_tables()
         db.session.remove()
     yield application
     with application.app_context():
@@ -103,6 +103,14 @@ def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     with app.app_context():
         mail.outbox.clear()
         yield
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator[Flask]:
+    """An application context whose work is committed for real, and removed afterwards (with
+    the ``concurrency`` marker, which runs the test outside the rolled-back transaction)."""
+    with committed_context(app, app.extensions["test_reference_tables"]) as context:
+        yield context
 
 
 @pytest.fixture

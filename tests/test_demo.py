@@ -3,8 +3,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from meetings.auth import services
-from meetings.auth.models import Role, User
 from meetings.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from meetings.auth.models import Role, User
 from meetings.demo import seed_demo
 from meetings.extensions import db
 

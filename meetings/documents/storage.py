@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-import sqlalchemy as sa
 from flask import current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.wrappers import Response
 
+from meetings.db import AfterCommit
 from meetings.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
-_NEW_FILES_KEY = "meetings_new_files"
 
 
 class UploadTooLarge(DomainError):
@@ -100,7 +99,7 @@ def store(session: Session | scoped_session[Any], upload: Upload) -> str:
     path = _folder() / stored_name[:2] / stored_name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(upload.data)
-    session.info.setdefault(_NEW_FILES_KEY, []).append(path)
+    _new_files.add(session, path)
     return stored_name
 
 
@@ -127,15 +126,13 @@ def send(document: StoredDocument | None, *, missing: str) -> Response:
     return response
 
 
-@sa.event.listens_for(Session, "after_commit")
-def _keep_new_files(session: Session) -> None:
-    session.info.pop(_NEW_FILES_KEY, None)
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _remove_new_files(session: Session) -> None:
-    for path in session.info.pop(_NEW_FILES_KEY, []):
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
         try:
             path.unlink(missing_ok=True)
         except OSError:
             log.warning("could not remove %s after a rollback", path)
+
+
+# Files written during a transaction are kept when it commits, removed when it rolls back.
+_new_files: AfterCommit[Path] = AfterCommit("meetings_new_files", lambda _paths: None, _remove)

@@ -2,16 +2,15 @@ from __future__ import annotations
 
 import logging
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from meetings.auth import services
 from meetings.auth.current import current_account
-from meetings.extensions import db, limiter
+from meetings.extensions import limiter
 from meetings.forms import perform, safe_next
+from meetings.home import health
 from meetings.registration.queries import my_registrations
 
 bp = Blueprint("home", __name__)
@@ -56,10 +55,6 @@ def set_language() -> Response:
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[dict[str, str], int]:
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except SQLAlchemyError:
-        log.exception("health check: database unreachable")
-        db.session.rollback()
+    if not health.database_reachable():
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200

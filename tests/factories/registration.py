@@ -4,6 +4,7 @@ import io
 import itertools
 from datetime import UTC, date, datetime
 
+from meetings.documents.services import Upload, read_upload
 from meetings.reference.models import Organisation, OrganisationKind
 from meetings.reference.services import get_or_create_organisation, state_by_code
 from meetings.registration import services
@@ -16,7 +17,6 @@ from meetings.registration.models import (
 )
 from meetings.schedule.models import Meeting, MeetingState
 from meetings.schedule.services import change_meeting_state
-from meetings.documents.services import Upload, read_upload
 from tests.factories.schedule import make_meeting
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

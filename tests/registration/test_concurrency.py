@@ -2,69 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
 from sqlalchemy.orm import joinedload
 
-from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
 from meetings.registration import delegations
 from meetings.registration.models import Registration, RegistrationStatus
 from meetings.registration.workflow import transition
-from tests.conftest import REFERENCE_TABLES
 from tests.factories.auth import make_user
 from tests.factories.registration import for_organisation, make_open_meeting, ngo, register
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.concurrency
-
-
-@pytest.fixture
-def committed(app: Flask) -> Iterator[Flask]:
-    """An application context whose work is committed, and removed again afterwards."""
-    with app.app_context():
-        yield app
-        db.session.rollback()
-        for table in reversed(db.metadatas[None].sorted_tables):
-            if table.name not in REFERENCE_TABLES:
-                if table.name == "delegation":
-                    db.session.execute(table.update().values(head_registration_id=None))
-                db.session.execute(table.delete())
-        db.session.commit()
-        db.session.remove()
-
-
-def race(app: Flask, actions: list[Callable[[], None]]) -> list[str]:
-    """Run the actions in threads released at the same instant; each commits or rolls back."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(action: Callable[[], None]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                action()
-                db.session.commit()
-                result = "ok"
-            except DomainError as error:
-                db.session.rollback()
-                result = error.message
-            finally:
-                db.session.remove()
-            with lock:
-                outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 def _load(registration_id: int) -> Registration:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from meetings.audit.services import entries_for
 from meetings.auth.models import Role
+from meetings.documents.services import UploadTooLarge, read_upload
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
@@ -23,7 +24,6 @@ from meetings.registration.models import (
     RegistrationStatus,
 )
 from meetings.registration.workflow import transition
-from meetings.documents.services import UploadTooLarge, read_upload
 from tests.factories.auth import make_user
 from tests.factories.registration import (
     JPEG,
