@@ -25,8 +25,8 @@ from meetings.cache import cache
 from meetings.calendar.feeds import FeedEvent, FeedHeader, build_calendar
 from meetings.errors import NotFound
 from meetings.extensions import db
+from meetings.labels import label
 from meetings.registration.queries import followed_meeting_ids
-from meetings.schedule.labels import SITTING_KIND_LABELS
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
 
 FEED_FORMAT = "2"  # raise when the feed's layout changes, so every cached feed is rebuilt
@@ -173,7 +173,7 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
                 location=location,
                 description=description,
                 url=f"{pages[meeting.code]}{sitting.number}",
-                category=str(SITTING_KIND_LABELS[sitting.kind]),
+                category=label(sitting.kind),
             )
         )
     return events
@@ -194,7 +194,7 @@ def meeting_feed(meeting: Meeting, kind: SittingKind | None, fingerprint: Finger
     def build() -> bytes:
         name = meeting.title
         if kind is not None:
-            name = f"{meeting.title} — {SITTING_KIND_LABELS[kind]}"
+            name = f"{meeting.title} — {label(kind)}"
         header = FeedHeader(
             name=name, description=f"{meeting.venue}", default_zone=meeting.timezone
         )

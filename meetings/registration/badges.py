@@ -20,6 +20,7 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.errors import DomainError
 from meetings.extensions import db
+from meetings.labels import label
 from meetings.registration.models import Registration, RegistrationStatus
 
 _SALT = "meetings.check-in"
@@ -73,7 +74,7 @@ def check_in(actor: User, token: str) -> CheckIn:
             _(
                 "%(name)s is not accredited (the registration is %(status)s).",
                 name=registration.full_name,
-                status=registration.status.value,
+                status=label(registration.status),
             ),
             field="token",
         )
