@@ -27,6 +27,7 @@ FEATURES = (
     "schedule",
     "calendar",
     "registration",
+    "fund",
     "home",
 )
 

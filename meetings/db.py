@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
@@ -71,6 +72,24 @@ class MinorUnits(sa.TypeDecorator[int]):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"money must be whole minor units (int), not {value!r}")
         return value
+
+
+class ExactDecimal(sa.TypeDecorator[Decimal]):
+    """A Decimal kept exactly, as text, on every database (SQLite has no exact numeric type):
+    exchange rates, which are written and read, never summed by the database."""
+
+    impl = sa.String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise TypeError(f"an exact decimal is required, not {value!r}")
+        return format(value.normalize(), "f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return Decimal(value) if value is not None else None
 
 
 E = TypeVar("E", bound=enum.Enum)

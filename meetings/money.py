@@ -12,13 +12,16 @@ import threading
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import composite, mapped_column
 
+from meetings.db import MinorUnits
 from meetings.errors import DomainError
 
 CODE_PATTERN = re.compile(r"^[A-Z]{3}$")
@@ -193,3 +196,18 @@ def format_amount(value: Money | None) -> str:
     if value is None:
         return ""
     return f"{value.decimal():f}"
+
+
+# --- columns -------------------------------------------------------------------------------------
+
+
+def money_column(prefix: str = "", *, nullable: bool = False) -> Any:
+    """A Money attribute stored as two columns: ``<prefix>amount_minor`` (64-bit whole minor
+    units, floats refused) and ``<prefix>currency`` (a code of the currency table)."""
+    return composite(
+        Money,
+        mapped_column(f"{prefix}amount_minor", MinorUnits(), nullable=nullable),
+        mapped_column(
+            f"{prefix}currency", sa.String(3), sa.ForeignKey("currency.code"), nullable=nullable
+        ),
+    )

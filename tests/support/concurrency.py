@@ -33,7 +33,18 @@ def reference_tables() -> frozenset[str]:
 
 def empty_tables(keep: frozenset[str]) -> None:
     """Delete every row of every table except ``keep``, children first. Foreign keys that form a
-    cycle (declared ``use_alter``) are cleared first."""
+    cycle (declared ``use_alter``) are cleared first. The append-only triggers of the ledger are
+    set aside for this (test clean-up is the one thing allowed to remove ledger entries)."""
+    triggers: list[str] = []
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    else:
+        rows = db.session.execute(
+            sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        ).all()
+        for name, sql in rows:
+            db.session.execute(sa.text(f'DROP TRIGGER "{name}"'))
+            triggers.append(sql)
     tables = [t for t in reversed(db.metadatas[None].sorted_tables) if t.name not in keep]
     for table in tables:
         for constraint in table.foreign_key_constraints:
@@ -43,6 +54,8 @@ def empty_tables(keep: frozenset[str]) -> None:
                 )
     for table in tables:
         db.session.execute(table.delete())
+    for sql in triggers:
+        db.session.execute(sa.text(sql))
     db.session.commit()
 
 

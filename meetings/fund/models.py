@@ -1,0 +1,326 @@
+"""The voluntary sponsorship fund: donors, pledges, contributions, refunds, the ledger, exchange
+rates, commitments, and the Stripe events we have seen.
+
+Money is whole minor units plus a currency (``money_column``); every balance is derived from the
+append-only ledger (``ledger_entry``), whose rows the database refuses to update or delete.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meetings import clock
+from meetings.db import Base, ExactDecimal, MinorUnits, TimestampMixin, enum_type
+from meetings.documents.models import Document
+from meetings.money import Money, money_column
+from meetings.reference.models import Organisation, State
+
+
+class DonorKind(StrEnum):
+    GOVERNMENT = "government"
+    ORGANISATION = "organisation"
+    PERSON = "person"
+
+
+class PaymentMethod(StrEnum):
+    STRIPE = "stripe"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class ContributionStatus(StrEnum):
+    PENDING = "pending"
+    RECEIVED = "received"
+    PARTLY_REFUNDED = "partly_refunded"
+    REFUNDED = "refunded"
+    DISPUTED = "disputed"
+    DISPUTE_LOST = "dispute_lost"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+# Contributions whose money arrived (and counts in the donor's totals, less refunds).
+RECEIVED_STATUSES = (
+    ContributionStatus.RECEIVED,
+    ContributionStatus.PARTLY_REFUNDED,
+    ContributionStatus.REFUNDED,
+    ContributionStatus.DISPUTED,
+    ContributionStatus.DISPUTE_LOST,
+)
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class PledgeStatus(StrEnum):
+    """Derived from the contributions linked to a pledge; only 'cancelled' is recorded."""
+
+    PLEDGED = "pledged"
+    PARTLY_PAID = "partly_paid"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class LedgerKind(StrEnum):
+    CONTRIBUTION_RECEIVED = "contribution_received"
+    REFUND = "refund"
+    DISPUTE_WITHDRAWN = "dispute_withdrawn"
+    DISPUTE_REVERSED = "dispute_reversed"
+    AWARD_COMMITTED = "award_committed"
+    COMMITMENT_RELEASED = "commitment_released"
+    DISBURSEMENT = "disbursement"
+    SUPPORT_COST = "support_cost"
+
+
+class EventOutcome(StrEnum):
+    PROCESSED = "processed"
+    IGNORED = "ignored"
+    FAILED = "failed"
+
+
+class Fund(Base):
+    """The fund itself: one row, the base currency, and the row every change to the ledger locks
+    so that balance checks and appends happen one after the other."""
+
+    __tablename__ = "fund"
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="single_row"),
+        sa.CheckConstraint("currency = 'USD'", name="usd"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="USD")
+
+
+class Donor(TimestampMixin, Base):
+    """A government (one of the States), an organisation, or a person."""
+
+    __tablename__ = "donor"
+    __table_args__ = (
+        sa.UniqueConstraint("state_id"),
+        sa.CheckConstraint(
+            "(kind = 'government') = (state_id IS NOT NULL)", name="government_is_a_state"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DonorKind] = mapped_column(enum_type(DonorKind))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    state_id: Mapped[int | None] = mapped_column(sa.ForeignKey("state.id"))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Shown as "an anonymous donor" on the public fund page.
+    is_anonymous: Mapped[bool] = mapped_column(default=False)
+
+    state: Mapped[State | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DonorAccount(Base):
+    """A user who acts for a donor: sees that donor's pledges, contributions and receipts."""
+
+    __tablename__ = "donor_account"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donor.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+
+
+class ExchangeRate(Base):
+    """The United Nations operational rate of exchange of one currency for one month: how many
+    units of the currency one US dollar buys."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (
+        sa.UniqueConstraint("currency", "month"),
+        sa.CheckConstraint("currency <> 'USD'", name="not_usd"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(sa.String(3), sa.ForeignKey("currency.code"))
+    month: Mapped[date]  # the first day of the month
+    units_per_usd: Mapped[Decimal] = mapped_column(ExactDecimal())
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class Pledge(TimestampMixin, Base):
+    """A promise of money. Never counted as money: it appears in no balance."""
+
+    __tablename__ = "pledge"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "earmark_meeting_id IS NULL OR earmark_process_id IS NULL", name="one_earmark"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donor.id"), index=True)
+    amount: Mapped[Money] = money_column()
+    pledged_on: Mapped[date]
+    earmark_meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"))
+    earmark_process_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    cancelled_at: Mapped[datetime | None]
+    cancellation_reason: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+
+
+class Contribution(TimestampMixin, Base):
+    """Money received (or on its way): the amount and currency received, its USD value at the
+    operational rate of the month of receipt (stored, never recomputed), how it came, and every
+    Stripe id we learned about it."""
+
+    __tablename__ = "contribution"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint("usd_amount_minor IS NULL OR usd_amount_minor > 0", name="usd_positive"),
+        sa.Index("ix_contribution_status_created", "status", "created_at"),
+        sa.Index("ix_contribution_donor_value_date", "donor_id", "value_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donor.id"))
+    pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"), index=True)
+    amount: Mapped[Money] = money_column()
+    usd_amount_minor: Mapped[int | None] = mapped_column(MinorUnits())
+    units_per_usd: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    rate_month: Mapped[date | None]
+    value_date: Mapped[date | None]
+    method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
+    status: Mapped[ContributionStatus] = mapped_column(
+        enum_type(ContributionStatus), default=ContributionStatus.PENDING
+    )
+    reference: Mapped[str] = mapped_column(sa.String(120), default="")
+    bank_advice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id"))
+    # A secret of the donor's browser: the thank-you page and its receipt, and the key that makes
+    # a double click on "Pay" open one Stripe Checkout Session, not two.
+    checkout_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    stripe_checkout_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    stripe_charge_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    stripe_dispute_id: Mapped[str | None] = mapped_column(sa.String(255))
+    dispute_open: Mapped[bool] = mapped_column(default=False)
+    # Set when Stripe reported another amount or currency than we asked for.
+    mismatch: Mapped[str | None] = mapped_column(sa.Text)
+    receipt_number: Mapped[int | None] = mapped_column(unique=True)
+    received_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+    pledge: Mapped[Pledge | None] = relationship(lazy="raise")
+    bank_advice: Mapped[Document | None] = relationship(lazy="raise")
+
+    @property
+    def usd(self) -> Money | None:
+        return Money(self.usd_amount_minor, "USD") if self.usd_amount_minor is not None else None
+
+    @property
+    def receipt_label(self) -> str:
+        return f"SF-{self.receipt_number:06d}" if self.receipt_number else ""
+
+
+class Refund(TimestampMixin, Base):
+    """Money given back, in the contribution's currency; pending until Stripe confirms it."""
+
+    __tablename__ = "refund"
+    __table_args__ = (sa.CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
+    amount: Mapped[Money] = money_column()
+    status: Mapped[RefundStatus] = mapped_column(
+        enum_type(RefundStatus), default=RefundStatus.PENDING
+    )
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    confirmed_at: Mapped[datetime | None]
+
+
+class Commitment(TimestampMixin, Base):
+    """Money set aside for one purpose (an award): the entries that commit, release and spend it
+    are in the ledger; what is left of it is derived from them."""
+
+    __tablename__ = "commitment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(300))
+    # The programme support cost rate when the money was set aside, in hundredths of a percent.
+    support_cost_basis_points: Mapped[int]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class LedgerEntry(Base):
+    """One movement of money, in USD minor units (the original amount and currency beside it).
+    Append-only: database triggers refuse UPDATE and DELETE; a correction is a new entry.
+
+    ``sequence`` numbers the entries without gaps: it is taken under the fund's lock, and its
+    unique constraint refuses a second entry written from the same view of the balances.
+    ``source`` names the outside fact an entry records (a Stripe refund, a dispute), so that the
+    same fact can never be booked twice."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        sa.UniqueConstraint("sequence"),
+        sa.UniqueConstraint("source"),
+        sa.CheckConstraint("usd_amount_minor > 0", name="usd_positive"),
+        sa.Index("ix_ledger_entry_kind_recorded", "kind", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int]
+    kind: Mapped[LedgerKind] = mapped_column(enum_type(LedgerKind))
+    usd_amount_minor: Mapped[int] = mapped_column(MinorUnits())
+    original: Mapped[Money | None] = money_column("original_", nullable=True)
+    contribution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contribution.id"), index=True
+    )
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"))
+    commitment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("commitment.id"), index=True)
+    source: Mapped[str | None] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.String(300), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    @property
+    def usd(self) -> Money:
+        return Money(self.usd_amount_minor, "USD")
+
+
+class StripeEvent(Base):
+    """Every Stripe event we received, stored once by its ``evt_`` id, with what we did."""
+
+    __tablename__ = "stripe_event"
+
+    id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(100))
+    livemode: Mapped[bool]
+    created: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=clock.stamp, index=True)
+    outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    contribution_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contribution.id"), index=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
