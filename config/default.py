@@ -61,3 +61,18 @@ CALENDAR_UID_DOMAIN = "meetings.localhost"
 
 # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
 PROXY_COUNT = 0
+
+# The sponsorship fund. Its accounts are kept in US dollars.
+FUND_SUPPORT_COST_PERCENT = "13"  # programme support cost, charged on every disbursement
+FUND_MAX_USD = 5_000_000  # one entry (pledge, contribution) above this is refused as a slip
+
+# Stripe. With no secret key, /fund/contribute offers a pledge form and bank-transfer details.
+STRIPE_SECRET_KEY = None  # sk_test_… or sk_live_…
+STRIPE_PUBLISHABLE_KEY = None  # pk_test_… or pk_live_…
+STRIPE_WEBHOOK_SECRET = None  # whsec_…: the signing secret of the webhook endpoint
+STRIPE_API_BASE = None  # another address for the Stripe API (the tests' own server)
+# Where donors send bank transfers, shown on /fund/contribute (plain text, several lines).
+FUND_BANK_DETAILS = (
+    "United Nations General Trust Fund\n"
+    "Illustrative bank details: set MEETINGS_FUND_BANK_DETAILS before going live."
+)

@@ -67,6 +67,18 @@ def perform(call: Callable[[], T], *, form: FlaskForm | None = None) -> Outcome[
     return Outcome(value=value)
 
 
+def run(call: Callable[[], T]) -> T:
+    """For endpoints that answer machines, not people (a payment provider's webhook): run
+    ``call`` and commit; on any error roll back and let the caller answer."""
+    try:
+        value = call()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return value
+
+
 Message = str | Callable[[Any], str] | None
 Target = str | Callable[[Any], str]
 

@@ -201,13 +201,21 @@ def format_amount(value: Money | None) -> str:
 # --- columns -------------------------------------------------------------------------------------
 
 
-def money_column(prefix: str = "", *, nullable: bool = False) -> Any:
-    """A Money attribute stored as two columns: ``<prefix>amount_minor`` (64-bit whole minor
-    units, floats refused) and ``<prefix>currency`` (a code of the currency table)."""
-    return composite(
-        Money,
-        mapped_column(f"{prefix}amount_minor", MinorUnits(), nullable=nullable),
-        mapped_column(
-            f"{prefix}currency", sa.String(3), sa.ForeignKey("currency.code"), nullable=nullable
-        ),
-    )
+def minor_units_column(*, nullable: bool = False) -> Any:
+    """Whole minor units in a 64-bit integer (floats refused)."""
+    return mapped_column(MinorUnits(), nullable=nullable)
+
+
+def currency_column(*, nullable: bool = False) -> Any:
+    """An ISO 4217 code from the currency table."""
+    return mapped_column(sa.String(3), sa.ForeignKey("currency.code"), nullable=nullable)
+
+
+def money(amount_attribute: str, currency_attribute: str) -> Any:
+    """A Money attribute over two mapped columns of the same model::
+
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
+    """
+    return composite(Money, amount_attribute, currency_attribute)

@@ -5,9 +5,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
+
 if TYPE_CHECKING:
     from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from meetings.fund import labels, models  # noqa: F401
+    from meetings.auth.permissions import Permission
+    from meetings.demo import add_seeder
+    from meetings.fund import labels, manage_views, models, views  # noqa: F401
+    from meetings.fund.cli import cli
+    from meetings.fund.demo import seed_fund
+    from meetings.templating import NavItem, add_navigation
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manage_views.bp)
+    app.cli.add_command(cli)
+    add_navigation(
+        app,
+        NavItem(_l("Fund"), "fund_manage.index", Permission.MANAGE_FUND, order=80),
+        NavItem(_l("My contributions"), "fund.mine", Permission.CONTRIBUTE, order=85),
+    )
+    add_seeder(app, seed_fund)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetings import clock
 from meetings.db import Base, ExactDecimal, MinorUnits, TimestampMixin, enum_type
 from meetings.documents.models import Document
-from meetings.money import Money, money_column
+from meetings.money import Money, currency_column, minor_units_column, money
 from meetings.reference.models import Organisation, State
 
 
@@ -173,7 +173,9 @@ class Pledge(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donor.id"), index=True)
-    amount: Mapped[Money] = money_column()
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
     pledged_on: Mapped[date]
     earmark_meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"))
     earmark_process_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process.id"))
@@ -201,7 +203,9 @@ class Contribution(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     donor_id: Mapped[int] = mapped_column(sa.ForeignKey("donor.id"))
     pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"), index=True)
-    amount: Mapped[Money] = money_column()
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
     usd_amount_minor: Mapped[int | None] = mapped_column(MinorUnits())
     units_per_usd: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     rate_month: Mapped[date | None]
@@ -247,7 +251,9 @@ class Refund(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
-    amount: Mapped[Money] = money_column()
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
     status: Mapped[RefundStatus] = mapped_column(
         enum_type(RefundStatus), default=RefundStatus.PENDING
     )
@@ -292,7 +298,8 @@ class LedgerEntry(Base):
     sequence: Mapped[int]
     kind: Mapped[LedgerKind] = mapped_column(enum_type(LedgerKind))
     usd_amount_minor: Mapped[int] = mapped_column(MinorUnits())
-    original: Mapped[Money | None] = money_column("original_", nullable=True)
+    original_amount_minor: Mapped[int | None] = minor_units_column(nullable=True)
+    original_currency: Mapped[str | None] = currency_column(nullable=True)
     contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contribution.id"), index=True
     )
@@ -300,12 +307,20 @@ class LedgerEntry(Base):
     commitment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("commitment.id"), index=True)
     source: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.String(300), default="")
+    # When the money moved (a transfer's value date); recorded_at is when we wrote it down.
+    occurred_on: Mapped[date] = mapped_column(index=True)
     recorded_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     @property
     def usd(self) -> Money:
         return Money(self.usd_amount_minor, "USD")
+
+    @property
+    def original(self) -> Money | None:
+        if self.original_amount_minor is None or self.original_currency is None:
+            return None
+        return Money(self.original_amount_minor, self.original_currency)
 
 
 class StripeEvent(Base):

@@ -138,3 +138,7 @@ def state_by_name(name: str) -> State | None:
 
 def regional_groups() -> list[RegionalGroup]:
     return list(db.session.scalars(sa.select(RegionalGroup).order_by(RegionalGroup.name)))
+
+
+def currencies() -> list[Currency]:
+    return list(db.session.scalars(sa.select(Currency).order_by(Currency.code)))

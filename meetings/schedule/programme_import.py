@@ -8,8 +8,6 @@ Rows are matched to existing sittings by number, so importing the same file twic
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -21,6 +19,7 @@ from flask_babel import gettext as _
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
+from meetings.csvfiles import CsvImportError, ImportProblem, read_text, table
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.schedule.models import Meeting, Room, Sitting, SittingKind, SittingStatus
@@ -32,21 +31,8 @@ OPTIONAL_COLUMNS = ("agenda", "building", "timezone")
 MAX_ROWS = 20_000
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return str(_("Line %(line)d: %(message)s", line=self.line, message=self.message))
-
-
-class ProgrammeImportError(DomainError):
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(
-            _("Nothing was imported: %(count)d line(s) have problems.", count=len(problems))
-        )
-        self.problems = problems
+class ProgrammeImportError(CsvImportError):
+    """Nothing was imported; ``problems`` lists each bad line."""
 
 
 @dataclass
@@ -142,26 +128,19 @@ class _Rooms:
 def _parse(
     meeting: Meeting, text: str, progress: Callable[[int], None] | None
 ) -> tuple[list[_Row], list[ImportProblem]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    rows_of = table(text)
+    missing = rows_of.missing(REQUIRED_COLUMNS)
     if missing:
         return [], [
             ImportProblem(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))
         ]
-    reader.fieldnames = header
     rooms = _Rooms()
     rows: list[_Row] = []
     problems: list[ImportProblem] = []
-    line = 1
-    for raw in reader:
-        line = reader.line_num
+    for line, values in rows_of.rows():
         if len(rows) + len(problems) >= MAX_ROWS:
             problems.append(ImportProblem(line, _("more than %(n)d rows.", n=MAX_ROWS)))
             break
-        values = {k: (v or "") for k, v in raw.items() if k is not None}
-        if not any(v.strip() for v in values.values()):
-            continue
         try:
             zone: ZoneInfo | None = None
             if values.get("timezone", "").strip():
@@ -320,13 +299,8 @@ def import_programme(
 
 
 def read_upload(data: bytes) -> str:
-    """The text of an uploaded CSV file (UTF-8, with or without byte-order mark)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DomainError(
-            _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."), field="file"
-        ) from None
+    """The text of an uploaded programme file."""
+    return read_text(data)
 
 
 __all__ = [

@@ -1,0 +1,46 @@
+"""The fund's chart, drawn on the server as SVG (pygal, without its JavaScript): money received
+against money committed, month by month. The page shows the same numbers in a table beside it."""
+
+from __future__ import annotations
+
+import pygal
+from flask_babel import format_date
+from flask_babel import gettext as _
+from pygal.style import Style
+
+from meetings.fund.queries import MonthRow
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1b1b1b",
+    foreground_strong="#1b1b1b",
+    foreground_subtle="#595959",
+    colors=("#005a9c", "#b35900"),  # blue and dark orange: apart for every kind of colour sight
+    font_family="DejaVu Sans, Arial, sans-serif",
+    label_font_size=12,
+    major_label_font_size=12,
+    legend_font_size=13,
+    title_font_size=15,
+)
+
+
+def received_and_committed(rows: list[MonthRow]) -> bytes:
+    chart = pygal.Line(
+        style=STYLE,
+        width=860,
+        height=380,
+        js=[],
+        show_dots=True,
+        dots_size=3,
+        x_label_rotation=30,
+        legend_at_bottom=True,
+        title=_("Money received and committed to date (US dollars)"),
+        value_formatter=lambda value: f"{value:,.0f}",
+        show_minor_x_labels=len(rows) <= 24,
+        x_labels_major_every=max(1, len(rows) // 12),
+    )
+    chart.x_labels = [str(format_date(row.month, "MMM y")) for row in rows]
+    chart.add(_("Received"), [row.received_to_date.amount / 100 for row in rows])
+    chart.add(_("Committed"), [row.committed_to_date.amount / 100 for row in rows])
+    return bytes(chart.render())

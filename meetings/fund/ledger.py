@@ -1,0 +1,171 @@
+"""The ledger: every movement of the fund's money, in USD minor units, append-only. Every balance
+on every page is summed from it here; nothing else stores a balance.
+
+    received      Σ contribution received
+    refunded      Σ refund
+    disputed      Σ withheld for a dispute − Σ dispute won (returned)
+    committed     Σ award committed − Σ released − Σ disbursed − Σ support costs (what is still
+                  set aside; spending moves money from "committed" to "disbursed")
+    disbursed     Σ disbursement
+    support costs Σ programme support cost
+    available     received − refunded − disputed − committed − disbursed − support costs
+
+Writers call :func:`lock` first: on PostgreSQL it takes the fund row's lock, so that checking a
+balance and appending the entry that depends on it happen for one writer at a time; on SQLite the
+transaction already holds the database's write lock (``BEGIN IMMEDIATE``). The entry's
+``sequence`` is unique, so two writers that read the same balances could not both append.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+
+from meetings import clock
+from meetings.auth.models import User
+from meetings.extensions import db
+from meetings.fund.models import Commitment, Contribution, Fund, LedgerEntry, LedgerKind, Refund
+from meetings.money import Money
+
+K = LedgerKind
+
+
+@dataclass(frozen=True)
+class Balances:
+    """Sums of the ledger by kind of entry, in USD minor units."""
+
+    sums: dict[LedgerKind, int]
+
+    def _sum(self, kind: LedgerKind) -> int:
+        return self.sums.get(kind, 0)
+
+    @property
+    def received(self) -> int:
+        return self._sum(K.CONTRIBUTION_RECEIVED)
+
+    @property
+    def refunded(self) -> int:
+        return self._sum(K.REFUND)
+
+    @property
+    def disputed(self) -> int:
+        return self._sum(K.DISPUTE_WITHDRAWN) - self._sum(K.DISPUTE_REVERSED)
+
+    @property
+    def disbursed(self) -> int:
+        return self._sum(K.DISBURSEMENT)
+
+    @property
+    def support_costs(self) -> int:
+        return self._sum(K.SUPPORT_COST)
+
+    @property
+    def committed(self) -> int:
+        return (
+            self._sum(K.AWARD_COMMITTED)
+            - self._sum(K.COMMITMENT_RELEASED)
+            - self.disbursed
+            - self.support_costs
+        )
+
+    @property
+    def available(self) -> int:
+        return (
+            self.received
+            - self.refunded
+            - self.disputed
+            - self.committed
+            - self.disbursed
+            - self.support_costs
+        )
+
+    def usd(self, name: str) -> Money:
+        return Money(int(getattr(self, name)), "USD")
+
+
+def _sums(*conditions: sa.ColumnElement[bool]) -> dict[LedgerKind, int]:
+    rows = db.session.execute(
+        sa.select(LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor))
+        .where(*conditions)
+        .group_by(LedgerEntry.kind)
+    ).all()
+    return {LedgerKind(kind): int(total or 0) for kind, total in rows}
+
+
+def balances(*, until: date | None = None) -> Balances:
+    """The fund's balances now (one query), or as they stood at the end of ``until``."""
+    conditions = [LedgerEntry.occurred_on <= until] if until is not None else []
+    return Balances(_sums(*conditions))
+
+
+def commitment_balances(commitment: Commitment) -> Balances:
+    return Balances(_sums(LedgerEntry.commitment_id == commitment.id))
+
+
+def lock() -> None:
+    """Serialise writers of the ledger (see the module's documentation)."""
+    db.session.execute(sa.select(Fund.id).where(Fund.id == 1).with_for_update())
+
+
+def post(
+    kind: LedgerKind,
+    usd_amount_minor: int,
+    *,
+    actor: User | None,
+    original: Money | None = None,
+    contribution: Contribution | None = None,
+    refund: Refund | None = None,
+    commitment: Commitment | None = None,
+    source: str | None = None,
+    description: str = "",
+    occurred_on: date | None = None,
+) -> LedgerEntry:
+    """Append one entry (the money moved on ``occurred_on``, today by default). The caller has
+    taken :func:`lock` and checked what must be checked."""
+    if usd_amount_minor <= 0:
+        raise ValueError("a ledger entry moves a positive amount")
+    sequence = (db.session.scalar(sa.select(sa.func.max(LedgerEntry.sequence))) or 0) + 1
+    entry = LedgerEntry(
+        sequence=sequence,
+        kind=kind,
+        usd_amount_minor=usd_amount_minor,
+        original_amount_minor=original.amount if original else None,
+        original_currency=original.currency if original else None,
+        contribution_id=contribution.id if contribution else None,
+        refund_id=refund.id if refund else None,
+        commitment_id=commitment.id if commitment else None,
+        source=source,
+        description=description[:300],
+        occurred_on=occurred_on or clock.now().date(),
+        recorded_by_id=actor.id if actor else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def already_posted(source: str) -> bool:
+    return (
+        db.session.scalar(sa.select(LedgerEntry.id).where(LedgerEntry.source == source)) is not None
+    )
+
+
+# --- programme support cost ----------------------------------------------------------------------
+
+
+def support_cost_basis_points() -> int:
+    """MEETINGS_FUND_SUPPORT_COST_PERCENT (13 by default) in hundredths of a percent."""
+    percent = Decimal(str(current_app.config["FUND_SUPPORT_COST_PERCENT"]))
+    return int((percent * 100).to_integral_value())
+
+
+def support_cost(usd_minor: int, basis_points: int, *, reserve: bool = False) -> int:
+    """The support cost of spending ``usd_minor``: rounded half up, or up when reserving (so
+    that what is set aside always covers what the spending will cost)."""
+    exact = Decimal(usd_minor) * basis_points / 10_000
+    rounding = ROUND_CEILING if reserve else ROUND_HALF_UP
+    return int(exact.to_integral_value(rounding=rounding))

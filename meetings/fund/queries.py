@@ -1,0 +1,305 @@
+"""Reading the fund: its page, the public page, a donor's own records. Each issues a fixed number
+of queries, whatever the number of contributions; every amount of money comes from the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.extensions import db
+from meetings.fund import ledger, pledges
+from meetings.fund.models import (
+    Contribution,
+    ContributionStatus,
+    Donor,
+    DonorKind,
+    EventOutcome,
+    LedgerEntry,
+    LedgerKind,
+    Pledge,
+    PledgeStatus,
+    StripeEvent,
+)
+from meetings.money import Money
+from meetings.pagination import Page, paginate
+
+K = LedgerKind
+# How each kind of entry changes what a donor has given (net of refunds and lost disputes).
+_NET_GIVEN = sa.case(
+    (LedgerEntry.kind == K.CONTRIBUTION_RECEIVED, LedgerEntry.usd_amount_minor),
+    (LedgerEntry.kind == K.REFUND, -LedgerEntry.usd_amount_minor),
+    (LedgerEntry.kind == K.DISPUTE_WITHDRAWN, -LedgerEntry.usd_amount_minor),
+    (LedgerEntry.kind == K.DISPUTE_REVERSED, LedgerEntry.usd_amount_minor),
+    else_=0,
+)
+
+
+@dataclass(frozen=True)
+class DonorTotal:
+    donor: Donor
+    given: Money
+    contributions: int
+
+
+def given_by_donor(*conditions: Any) -> list[DonorTotal]:
+    """What each donor gave, net of refunds and lost disputes, largest first (one query)."""
+    rows = db.session.execute(
+        sa.select(
+            Donor,
+            sa.func.sum(_NET_GIVEN),
+            sa.func.count(sa.distinct(LedgerEntry.contribution_id)),
+        )
+        .join(Contribution, Contribution.donor_id == Donor.id)
+        .join(LedgerEntry, LedgerEntry.contribution_id == Contribution.id)
+        .where(*conditions)
+        .group_by(Donor.id)
+        .order_by(sa.func.sum(_NET_GIVEN).desc(), Donor.name)
+    ).all()
+    return [DonorTotal(donor, Money(int(total or 0), "USD"), count) for donor, total, count in rows]
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    received: Money
+    committed: Money
+    received_to_date: Money
+    committed_to_date: Money
+
+
+def months() -> list[MonthRow]:
+    """Money received and money committed (net of releases) per month, and their running
+    totals: the chart's data and the table beside it (one query)."""
+    year = sa.extract("year", LedgerEntry.occurred_on)
+    month = sa.extract("month", LedgerEntry.occurred_on)
+    rows = db.session.execute(
+        sa.select(year, month, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor))
+        .where(
+            LedgerEntry.kind.in_(
+                [K.CONTRIBUTION_RECEIVED, K.AWARD_COMMITTED, K.COMMITMENT_RELEASED]
+            )
+        )
+        .group_by(year, month, LedgerEntry.kind)
+        .order_by(year, month)
+    ).all()
+    per_month: dict[date, dict[LedgerKind, int]] = {}
+    for y, m, kind, total in rows:
+        per_month.setdefault(date(int(y), int(m), 1), {})[LedgerKind(kind)] = int(total or 0)
+    result, received_total, committed_total = [], 0, 0
+    for day in sorted(per_month):
+        sums = per_month[day]
+        received = sums.get(K.CONTRIBUTION_RECEIVED, 0)
+        committed = sums.get(K.AWARD_COMMITTED, 0) - sums.get(K.COMMITMENT_RELEASED, 0)
+        received_total += received
+        committed_total += committed
+        result.append(
+            MonthRow(
+                day,
+                Money(received, "USD"),
+                Money(committed, "USD"),
+                Money(received_total, "USD"),
+                Money(committed_total, "USD"),
+            )
+        )
+    return result
+
+
+@dataclass
+class Overview:
+    balances: ledger.Balances
+    donors: list[DonorTotal]
+    months: list[MonthRow]
+    outstanding_pledges: list[pledges.PledgeRow]
+    flagged: list[Contribution]
+    pending: int
+    failed_events: int
+    notes: list[str] = field(default_factory=list)
+
+
+def overview(actor: User) -> Overview:
+    """The fund administrators' page."""
+    require(actor, Permission.MANAGE_FUND)
+    outstanding = [
+        row
+        for row in pledges.pledge_rows(Pledge.cancelled_at.is_(None))
+        if row.status in (PledgeStatus.PLEDGED, PledgeStatus.PARTLY_PAID)
+    ]
+    return Overview(
+        balances=ledger.balances(),
+        donors=given_by_donor(),
+        months=months(),
+        outstanding_pledges=outstanding,
+        flagged=list(
+            db.session.scalars(
+                sa.select(Contribution)
+                .where(Contribution.mismatch.is_not(None))
+                .order_by(Contribution.id.desc())
+                .limit(50)
+            )
+        ),
+        pending=db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Contribution)
+            .where(Contribution.status == ContributionStatus.PENDING)
+        )
+        or 0,
+        failed_events=db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(StripeEvent)
+            .where(StripeEvent.outcome != EventOutcome.PROCESSED)
+        )
+        or 0,
+    )
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContributionFilter:
+    status: ContributionStatus | None = None
+    donor_id: int | None = None
+    flagged: bool = False
+
+
+def contributions(
+    actor: User, filters: ContributionFilter, *, page: int, per_page: int = 50
+) -> Page[Contribution]:
+    require(actor, Permission.MANAGE_FUND)
+    query = sa.select(Contribution).order_by(Contribution.id.desc())
+    if filters.status is not None:
+        query = query.where(Contribution.status == filters.status)
+    if filters.donor_id is not None:
+        query = query.where(Contribution.donor_id == filters.donor_id)
+    if filters.flagged:
+        query = query.where(Contribution.mismatch.is_not(None))
+    return paginate(query, page=page, per_page=per_page)
+
+
+def entries(actor: User, *, page: int, per_page: int = 100) -> Page[LedgerEntry]:
+    require(actor, Permission.MANAGE_FUND)
+    return paginate(
+        sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()), page=page, per_page=per_page
+    )
+
+
+def entries_of(contribution: Contribution) -> list[LedgerEntry]:
+    return list(
+        db.session.scalars(
+            sa.select(LedgerEntry)
+            .where(LedgerEntry.contribution_id == contribution.id)
+            .order_by(LedgerEntry.sequence)
+        )
+    )
+
+
+def events(actor: User, *, page: int, per_page: int = 50) -> Page[StripeEvent]:
+    require(actor, Permission.MANAGE_FUND)
+    return paginate(
+        sa.select(StripeEvent).order_by(StripeEvent.received_at.desc()),
+        page=page,
+        per_page=per_page,
+    )
+
+
+def events_of(contribution: Contribution) -> list[StripeEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(StripeEvent)
+            .where(StripeEvent.contribution_id == contribution.id)
+            .order_by(StripeEvent.created)
+        )
+    )
+
+
+def refunds_of(contribution: Contribution) -> list[Any]:
+    from meetings.fund.models import Refund
+
+    return list(
+        db.session.scalars(
+            sa.select(Refund).where(Refund.contribution_id == contribution.id).order_by(Refund.id)
+        )
+    )
+
+
+# --- a donor's own -------------------------------------------------------------------------------
+
+
+@dataclass
+class DonorRecords:
+    donor: Donor
+    pledges: list[pledges.PledgeRow]
+    contributions: list[Contribution]
+    years: list[int]
+    given: Money
+
+
+def donor_records(donor: Donor) -> DonorRecords:
+    """Everything a donor sees of its own (the caller checked that the reader may)."""
+    contributions_of = list(
+        db.session.scalars(
+            sa.select(Contribution)
+            .where(Contribution.donor_id == donor.id)
+            .order_by(Contribution.id.desc())
+        )
+    )
+    years = sorted(
+        {c.value_date.year for c in contributions_of if c.value_date is not None}, reverse=True
+    )
+    totals = given_by_donor(Donor.id == donor.id)
+    return DonorRecords(
+        donor=donor,
+        pledges=pledges.pledge_rows(Pledge.donor_id == donor.id),
+        contributions=contributions_of,
+        years=years,
+        given=totals[0].given if totals else Money.zero("USD"),
+    )
+
+
+# --- the public page -----------------------------------------------------------------------------
+
+
+@dataclass
+class PublicFund:
+    named: list[DonorTotal]
+    anonymous: Money
+    anonymous_count: int
+    received: Money
+    committed: Money
+    disbursed: Money
+    by_kind: dict[DonorKind, Money]
+
+
+def public_fund() -> PublicFund:
+    """Who gave how much (anonymous donors only in a total), what was received and committed."""
+    totals = given_by_donor()
+    named = [t for t in totals if not t.donor.is_anonymous and t.given.amount > 0]
+    hidden = [t for t in totals if t.donor.is_anonymous and t.given.amount > 0]
+    balances = ledger.balances()
+    by_kind: dict[DonorKind, Money] = {}
+    for total in totals:
+        by_kind[total.donor.kind] = by_kind.get(total.donor.kind, Money.zero("USD")) + total.given
+    return PublicFund(
+        named=named,
+        anonymous=sum((t.given for t in hidden), Money.zero("USD")),
+        anonymous_count=len(hidden),
+        received=balances.usd("received"),
+        committed=Money(balances.committed + balances.disbursed + balances.support_costs, "USD"),
+        disbursed=balances.usd("disbursed"),
+        by_kind=by_kind,
+    )
+
+
+def donors_page(actor: User, *, page: int, per_page: int = 100) -> Page[Donor]:
+    require(actor, Permission.MANAGE_FUND)
+    return paginate(
+        sa.select(Donor).options(selectinload(Donor.state)).order_by(Donor.name),
+        page=page,
+        per_page=per_page,
+    )

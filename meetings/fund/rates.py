@@ -1,0 +1,182 @@
+"""United Nations operational rates of exchange: one rate per currency per month, kept by fund
+administrators (by hand or from a CSV file). A contribution's USD value is computed once, at the
+rate of the month it was received, and stored with the rate used."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.csvfiles import CsvImportError, ImportProblem, table
+from meetings.errors import DomainError
+from meetings.extensions import db
+from meetings.fund.models import ExchangeRate
+from meetings.money import Money, is_currency, minor_unit
+
+REQUIRED_COLUMNS = ("currency", "month", "units_per_usd")
+MAX_ROWS = 5_000
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def parse_month(text: str, *, field: str = "month") -> date:
+    match = MONTH.match(text.strip())
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise DomainError(_("Enter a month like 2018-06."), field=field)
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def parse_rate(text: str, *, field: str = "units_per_usd") -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise DomainError(_("Enter a rate like 0.8547."), field=field) from None
+    if not value.is_finite() or value <= 0 or value > Decimal("1e9"):
+        raise DomainError(_("The rate must be a positive number."), field=field)
+    if -int(value.as_tuple().exponent) > 8:
+        raise DomainError(_("Use at most 8 decimals."), field=field)
+    return value
+
+
+def set_rate(
+    actor: User | None, currency: str, month: date, units_per_usd: Decimal
+) -> ExchangeRate:
+    """Record (or correct) the rate of ``currency`` for ``month``."""
+    if actor is not None:
+        require(actor, Permission.MANAGE_FUND)
+    code = currency.strip().upper()
+    if code == "USD":
+        raise DomainError(_("The fund keeps its accounts in US dollars."), field="currency")
+    if not is_currency(code):
+        raise DomainError(_("%(code)s is not a currency we know.", code=code), field="currency")
+    month = month_of(month)
+    rate = db.session.scalar(
+        sa.select(ExchangeRate).where(ExchangeRate.currency == code, ExchangeRate.month == month)
+    )
+    before = rate.units_per_usd if rate else None
+    if rate is None:
+        rate = ExchangeRate(currency=code, month=month, units_per_usd=units_per_usd)
+        db.session.add(rate)
+    elif rate.units_per_usd == units_per_usd:
+        return rate
+    rate.units_per_usd = units_per_usd
+    rate.recorded_by_id = actor.id if actor else None
+    db.session.flush()
+    record(
+        actor,
+        "exchange_rate.set",
+        rate,
+        before={"units_per_usd": str(before)} if before is not None else None,
+        after={"currency": code, "month": month, "units_per_usd": str(units_per_usd)},
+    )
+    return rate
+
+
+def rate_for(currency: str, day: date) -> Decimal:
+    """How many units of ``currency`` one US dollar bought in the month of ``day``."""
+    if currency == "USD":
+        return Decimal(1)
+    rate = db.session.scalar(
+        sa.select(ExchangeRate.units_per_usd).where(
+            ExchangeRate.currency == currency, ExchangeRate.month == month_of(day)
+        )
+    )
+    if rate is None:
+        raise DomainError(
+            _(
+                "There is no operational rate of exchange for %(currency)s for %(month)s yet.",
+                currency=currency,
+                month=format_date(month_of(day), "MMMM y"),
+            ),
+            field="currency",
+        )
+    return rate
+
+
+def usd_value(money: Money, units_per_usd: Decimal) -> int:
+    """``money`` in US cents at ``units_per_usd`` (rounded half up to the cent)."""
+    if money.currency == "USD":
+        return money.amount
+    major = Decimal(money.amount).scaleb(-minor_unit(money.currency))
+    return int((major / units_per_usd * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def rates(*, limit: int = 200) -> list[ExchangeRate]:
+    return list(
+        db.session.scalars(
+            sa.select(ExchangeRate)
+            .order_by(ExchangeRate.month.desc(), ExchangeRate.currency)
+            .limit(limit)
+        )
+    )
+
+
+class RatesImportError(CsvImportError):
+    """Nothing was imported; ``problems`` lists each bad line."""
+
+
+@dataclass
+class RatesImported:
+    rows: int = 0
+
+    def __str__(self) -> str:
+        return str(_("%(n)d rate(s) recorded", n=self.rows))
+
+
+def import_rates(actor: User | None, text: str) -> RatesImported:
+    """Rates from CSV (currency, month as YYYY-MM, units_per_usd): every row, or none."""
+    if actor is not None:
+        require(actor, Permission.MANAGE_FUND)
+    rows = table(text)
+    missing = rows.missing(REQUIRED_COLUMNS)
+    if missing:
+        raise RatesImportError(
+            [ImportProblem(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))]
+        )
+    good: list[tuple[str, date, Decimal]] = []
+    problems: list[ImportProblem] = []
+    seen: dict[tuple[str, date], int] = {}
+    for line, values in rows.rows():
+        if len(good) + len(problems) >= MAX_ROWS:
+            problems.append(ImportProblem(line, _("more than %(n)d rows.", n=MAX_ROWS)))
+            break
+        try:
+            code = values["currency"].strip().upper()
+            if code == "USD" or not is_currency(code):
+                raise DomainError(_("“%(code)s” is not a currency we know.", code=code))
+            month = parse_month(values["month"])
+            rate = parse_rate(values["units_per_usd"])
+        except DomainError as error:
+            problems.append(ImportProblem(line, error.message))
+            continue
+        if (code, month) in seen:
+            problems.append(
+                ImportProblem(
+                    line,
+                    _(
+                        "%(code)s for this month is already on line %(other)d.",
+                        code=code,
+                        other=seen[(code, month)],
+                    ),
+                )
+            )
+            continue
+        seen[(code, month)] = line
+        good.append((code, month, rate))
+    if problems:
+        raise RatesImportError(problems)
+    for code, month, rate in good:
+        set_rate(actor, code, month, rate)
+    return RatesImported(rows=len(good))

@@ -1,0 +1,165 @@
+"""Donors and the public: contributing (by card through Stripe, or the bank details and a pledge),
+the thank-you page, receipts and statements, the public page of the fund; Stripe's webhook."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from meetings.auth.current import current_account, current_actor
+from meetings.extensions import csrf, limiter
+from meetings.forms import perform, run, status_for
+from meetings.fund import checkout, fulfilment, gateway, queries, receipts
+from meetings.fund.contributions import contribution_by_token
+from meetings.fund.donors import donor_of
+from meetings.fund.forms import ContributeForm, currency_choices
+from meetings.fund.models import Contribution, ContributionStatus
+from meetings.fund.sections import public_sections
+from meetings.money import parse_amount
+
+bp = Blueprint("fund", __name__)
+log = logging.getLogger(__name__)
+
+
+@bp.route("/fund/contribute", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def contribute() -> ResponseReturnValue:
+    actor = current_actor()
+    form = ContributeForm()
+    currency_choices(form)
+    form.fresh_token()
+    if gateway.configured() and form.validate_on_submit():
+        outcome = perform(
+            lambda: checkout.prepare(
+                actor,
+                checkout.OnlineGift(
+                    amount=parse_amount(form.amount.data or "", form.currency.data or ""),
+                    token=form.token.data or "",
+                    name=form.name.data or "",
+                    email=form.email.data or "",
+                    anonymous=bool(form.anonymous.data),
+                ),
+            ),
+            form=form,
+        )
+        if outcome.value is not None:
+            contribution = outcome.value
+            opened = perform(lambda: checkout.open_checkout(contribution), form=form)
+            if opened.value is not None:
+                return redirect(opened.value, code=303)
+    return render_template(
+        "fund/contribute.html",
+        form=form,
+        card_payments=gateway.configured(),
+        donor=donor_of(actor),
+        bank_details=current_app.config["FUND_BANK_DETAILS"],
+    ), status_for(form)
+
+
+@bp.get("/fund/thanks/<token>")
+def thanks(token: str) -> ResponseReturnValue:
+    """Where Stripe sends the donor back. Read-only: it shows what the webhook has recorded."""
+    contribution = contribution_by_token(token)
+    return render_template(
+        "fund/thanks.html",
+        contribution=contribution,
+        confirmed=contribution.receipt_number is not None,
+        failed=contribution.status in (ContributionStatus.FAILED, ContributionStatus.EXPIRED),
+    )
+
+
+@bp.get("/fund/cancelled/<token>")
+def cancelled(token: str) -> ResponseReturnValue:
+    contribution = contribution_by_token(token)
+    return render_template("fund/cancelled.html", contribution=contribution)
+
+
+@bp.get("/fund/thanks/<token>/receipt")
+def guest_receipt(token: str) -> ResponseReturnValue:
+    return _receipt_page(receipts.receipt_by_token(token), pdf=False)
+
+
+@bp.get("/fund/thanks/<token>/receipt.pdf")
+def guest_receipt_pdf(token: str) -> ResponseReturnValue:
+    return _receipt_page(receipts.receipt_by_token(token), pdf=True)
+
+
+@bp.get("/fund/receipts/<int:contribution_id>")
+@login_required
+def receipt(contribution_id: int) -> ResponseReturnValue:
+    return _receipt_page(receipts.receipt_for(current_account(), contribution_id), pdf=False)
+
+
+@bp.get("/fund/receipts/<int:contribution_id>.pdf")
+@login_required
+def receipt_pdf(contribution_id: int) -> ResponseReturnValue:
+    return _receipt_page(receipts.receipt_for(current_account(), contribution_id), pdf=True)
+
+
+def _receipt_page(contribution: Contribution, *, pdf: bool) -> ResponseReturnValue:
+    html = render_template("fund/receipt.html", contribution=contribution, for_pdf=pdf)
+    if not pdf:
+        return html
+    return _pdf_response(html, f"receipt-{contribution.receipt_label}.pdf")
+
+
+@bp.get("/fund/statements/<int:donor_id>/<int:year>")
+@login_required
+def statement(donor_id: int, year: int) -> ResponseReturnValue:
+    found = receipts.statement(current_account(), donor_id, year)
+    return render_template("fund/statement.html", statement=found, for_pdf=False)
+
+
+@bp.get("/fund/statements/<int:donor_id>/<int:year>.pdf")
+@login_required
+def statement_pdf(donor_id: int, year: int) -> ResponseReturnValue:
+    found = receipts.statement(current_account(), donor_id, year)
+    html = render_template("fund/statement.html", statement=found, for_pdf=True)
+    return _pdf_response(html, f"statement-{found.donor.id}-{year}.pdf")
+
+
+def _pdf_response(html: str, filename: str) -> Response:
+    response = Response(receipts.pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/fund/my")
+@login_required
+def mine() -> ResponseReturnValue:
+    """A donor's own pledges, contributions, receipts and yearly statements."""
+    donor = donor_of(current_account())
+    records = queries.donor_records(donor) if donor is not None else None
+    return render_template("fund/mine.html", records=records)
+
+
+@bp.get("/fund/public")
+def public() -> ResponseReturnValue:
+    """Who gave how much, what was received and committed, whom the fund brought: a page a
+    donor can link to."""
+    return render_template(
+        "fund/public.html", fund=queries.public_fund(), sections=public_sections()
+    )
+
+
+@bp.post("/fund/stripe/webhook")
+@csrf.exempt
+@limiter.exempt
+def stripe_webhook() -> ResponseReturnValue:
+    """Stripe's events: 400 (nothing written) for anything unsigned, tampered, old or foreign;
+    200 once stored; 500 when it could not be processed, so that Stripe sends it again. The
+    answer is always JSON, never the HTML error page."""
+    try:
+        event = gateway.verified_event(request.get_data(), request.headers.get("Stripe-Signature"))
+    except ValueError:
+        return {"error": "invalid signature"}, 400
+    try:
+        stored = run(lambda: fulfilment.handle_event(event))
+    except Exception:  # Stripe retries what we answer 500 to; the answer stays JSON
+        log.exception("could not process Stripe event %s", event.get("id"))
+        return {"error": "could not process the event"}, 500
+    return {"received": stored.id, "outcome": stored.outcome.value}, 200

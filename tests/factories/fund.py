@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from meetings.documents.services import Upload, read_upload
+from meetings.fund import commitments, contributions, rates
+from meetings.fund.donors import DonorData, create_donor
+from meetings.fund.models import Commitment, Contribution, Donor, DonorKind
+from meetings.money import Money
+from meetings.reference.services import state_by_code
+from tests.factories.registration import PDF
+
+_sequence = itertools.count(1)
+VALUE_DATE = date(2018, 3, 15)
+
+# Illustrative rates (units per US dollar) for March 2018, and a few other months.
+RATES = {"EUR": "0.8117", "CHF": "0.9450", "JPY": "106.30", "KWD": "0.3010", "NOK": "7.7650"}
+
+
+def set_rates(month: date = VALUE_DATE) -> None:
+    for code, value in RATES.items():
+        rates.set_rate(None, code, month, Decimal(value))
+
+
+def make_donor(
+    kind: DonorKind = DonorKind.ORGANISATION,
+    *,
+    name: str | None = None,
+    state: str | None = None,
+    anonymous: bool = False,
+    email: str | None = None,
+) -> Donor:
+    number = next(_sequence)
+    return create_donor(
+        None,
+        DonorData(
+            kind=kind,
+            name=name or f"Donor {number}",
+            state_id=state_by_code(state).id if state else None,
+            email=email or f"donor{number}@example.org",
+            is_anonymous=anonymous,
+        ),
+    )
+
+
+def advice() -> Upload:
+    return read_upload(io.BytesIO(PDF), "advice.pdf", field="advice")
+
+
+def bank_transfer(
+    donor: Donor | None = None,
+    amount: Money | None = None,
+    *,
+    value_date: date = VALUE_DATE,
+    pledge_id: int | None = None,
+    actor=None,
+) -> Contribution:
+    """A received bank transfer, recorded through the service (by a fund administrator)."""
+    from meetings.auth.models import Role
+    from tests.factories.auth import make_user
+
+    if actor is None:
+        actor = make_user(roles=[Role.FUND_ADMINISTRATOR])
+    if value_date.replace(day=1) != VALUE_DATE.replace(day=1):
+        set_rates(value_date)
+    elif not _rates_set():
+        set_rates()
+    return contributions.record_bank_transfer(
+        actor,
+        donor or make_donor(),
+        contributions.BankTransfer(
+            amount=amount or Money(1_000_000, "USD"),
+            value_date=value_date,
+            reference=f"BANK-{next(_sequence)}",
+            pledge_id=pledge_id,
+        ),
+        advice(),
+    )
+
+
+def _rates_set() -> bool:
+    try:
+        rates.rate_for("EUR", VALUE_DATE)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def commit(usd_minor: int, purpose: str | None = None) -> Commitment:
+    return commitments.commit(
+        None,
+        purpose=purpose or f"test:{next(_sequence)}",
+        amount=Money(usd_minor, "USD"),
+        description="test award",
+    )
