@@ -202,9 +202,9 @@ def test_mail_queued_in_a_savepoint_waits_for_the_outer_commit(app: Flask, outbo
 
     with db.session.begin_nested():
         mail.queue(db.session, mail.Message(to="kept@example.org", subject="s", body="b"))
-    with pytest.raises(DomainError), db.session.begin_nested():
-        mail.queue(db.session, mail.Message(to="dropped@example.org", subject="s", body="b"))
-        raise DomainError("refused")
+    savepoint = db.session.begin_nested()
+    mail.queue(db.session, mail.Message(to="dropped@example.org", subject="s", body="b"))
+    savepoint.rollback()
     assert outbox == []  # a released savepoint is not a commit
     db.session.commit()
     assert [m["To"] for m in outbox] == ["kept@example.org"]

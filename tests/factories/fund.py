@@ -82,9 +82,11 @@ def bank_transfer(
 
 
 def _rates_set() -> bool:
+    from meetings.errors import DomainError
+
     try:
         rates.rate_for("EUR", VALUE_DATE)
-    except Exception:  # noqa: BLE001
+    except DomainError:
         return False
     return True
 
