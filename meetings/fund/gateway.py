@@ -36,16 +36,16 @@ def _client() -> stripe.StripeClient:
     key = current_app.config.get("STRIPE_SECRET_KEY")
     if not key:
         raise PaymentServiceError(_("Card payments are not available."))
-    cached = current_app.extensions.get("meetings_stripe")
-    if cached is not None and cached[0] == key:
-        return cached[1]  # type: ignore[no-any-return]
     base = current_app.config.get("STRIPE_API_BASE")
+    cached = current_app.extensions.get("meetings_stripe")
+    if cached is not None and cached[0] == (key, base):
+        return cached[1]  # type: ignore[no-any-return]
     client = stripe.StripeClient(
         str(key),
         base_addresses={"api": str(base)} if base else None,
         max_network_retries=2,
     )
-    current_app.extensions["meetings_stripe"] = (key, client)
+    current_app.extensions["meetings_stripe"] = ((key, base), client)
     return client
 
 

@@ -67,16 +67,6 @@ def statement(actor: User, donor_id: int, year: int) -> Statement:
     return Statement(donor=donor, year=year, contributions=rows)
 
 
-def _local_only(url: str, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint may read files of static/ and nothing else: no network, no other file."""
-    static = Path(current_app.static_folder or "").resolve()
-    if url.startswith("file://"):
-        path = Path(url[len("file://") :]).resolve()
-        if static in path.parents:
-            return {"string": path.read_bytes(), "mime_type": _mime(path)}
-    raise ValueError(f"refused to fetch {url}")
-
-
 def _mime(path: Path) -> str:
     return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}.get(
         path.suffix, "application/octet-stream"
@@ -84,9 +74,26 @@ def _mime(path: Path) -> str:
 
 
 def pdf(html: str) -> bytes:
-    """``html`` (a page that links static/ files by relative path) as a PDF document."""
+    """``html`` (a page that links static/ files by relative path) as a PDF document.
+    WeasyPrint may read files of static/ and nothing else: no network, no other file."""
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     static = Path(current_app.static_folder or "").resolve()
-    document = HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=_local_only)
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("file://"):
+                path = Path(url[len("file://") :].split("?")[0]).resolve()
+                if static in path.parents and path.is_file():
+                    return URLFetcherResponse(
+                        url, body=path.read_bytes(), headers={"Content-Type": _mime(path)}
+                    )
+            raise ValueError(f"refused to fetch {url}")
+
+    document = HTML(
+        string=html,
+        base_url=static.as_uri() + "/",
+        url_fetcher=StaticOnly(allowed_protocols=("file",)),
+    )
     return bytes(document.write_pdf())
