@@ -102,7 +102,10 @@ def contribution_by_token(token: str) -> Contribution:
 def lock_contribution(contribution: Contribution) -> None:
     """Read the contribution again under its row lock: events of one payment are applied one
     after the other, each seeing what the one before did."""
-    db.session.refresh(contribution, with_for_update=True)
+    db.session.execute(
+        sa.select(Contribution.id).where(Contribution.id == contribution.id).with_for_update()
+    )
+    db.session.refresh(contribution)
 
 
 # --- facts and the status they make --------------------------------------------------------------

@@ -310,7 +310,7 @@ def test_a_payment_of_other_figures_is_received_at_stripes_and_flagged(
     contribution = _contribution()
     assert contribution.status is ContributionStatus.RECEIVED
     assert contribution.amount == Money(9_000, "USD")
-    assert "We asked for $100.00; $90.00 was received." == contribution.mismatch
+    assert contribution.mismatch == "We asked for $100.00; $90.00 was received."
     assert _entries(contribution) == [(LedgerKind.CONTRIBUTION_RECEIVED, 9_000)]
 
 
