@@ -29,7 +29,7 @@ from meetings.fund.forms import (
 )
 from meetings.fund.models import ContributionStatus, DonorKind, Pledge
 from meetings.money import parse_amount
-from meetings.schedule.services import all_meetings, processes
+from meetings.schedule.services import meetings_for, processes
 
 bp = Blueprint("fund_manage", __name__, url_prefix="/fund")
 guard(bp, Permission.MANAGE_FUND)
@@ -97,7 +97,7 @@ def _pledge_form() -> PledgeForm:
     form.earmark.choices = options(
         [("", _("The fund as a whole"))]
         + [(f"p:{p.id}", p.title) for p in processes()]
-        + [(f"m:{m.id}", m.title) for m in all_meetings(current_account())]
+        + [(f"m:{m.id}", m.title) for m in meetings_for(current_account())]
     )
     return form
 

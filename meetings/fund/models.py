@@ -232,7 +232,7 @@ class Contribution(TimestampMixin, Base):
 
     donor: Mapped[Donor] = relationship(lazy="joined")
     pledge: Mapped[Pledge | None] = relationship(lazy="raise")
-    bank_advice: Mapped[Document | None] = relationship(lazy="raise")
+    bank_advice: Mapped[Document | None] = relationship(lazy="select")
 
     @property
     def usd(self) -> Money | None:

@@ -319,3 +319,14 @@ def public_meetings() -> list[Meeting]:
 def all_meetings(actor: User) -> list[Meeting]:
     require(actor, Permission.MANAGE_SCHEDULE)
     return list(db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc())))
+
+
+def meetings_for(actor: User | None) -> list[Meeting]:
+    """The meetings ``actor`` may pick from a list (earmarks, calls): every meeting for those
+    who plan or fund them, the published ones for everyone else."""
+    if any(
+        has_permission(actor, needed)
+        for needed in (Permission.MANAGE_SCHEDULE, Permission.MANAGE_FUND)
+    ):
+        return list(db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc())))
+    return public_meetings()

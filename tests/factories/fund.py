@@ -98,3 +98,54 @@ def commit(usd_minor: int, purpose: str | None = None) -> Commitment:
         amount=Money(usd_minor, "USD"),
         description="test award",
     )
+
+
+def bulk_contributions(count: int, *, donors: int = 20) -> None:
+    """``count`` received bank transfers (with their ledger entries) inserted in bulk, spread
+    over donors and months: for query counts at scale."""
+    import sqlalchemy as sa
+
+    from meetings.extensions import db
+    from meetings.fund.models import LedgerEntry
+
+    people = [make_donor() for _ in range(donors)]
+    db.session.flush()
+    first_id = (db.session.scalar(sa.select(sa.func.max(Contribution.id))) or 0) + 1
+    first_sequence = (db.session.scalar(sa.select(sa.func.max(LedgerEntry.sequence))) or 0) + 1
+    first_receipt = (
+        db.session.scalar(sa.select(sa.func.max(Contribution.receipt_number))) or 0
+    ) + 1
+    contributions_rows, entries = [], []
+    for n in range(count):
+        day = date(2017 + (n % 36) // 12, (n % 12) + 1, 1 + n % 28)
+        contributions_rows.append(
+            {
+                "id": first_id + n,
+                "donor_id": people[n % donors].id,
+                "amount_minor": 10_000 + n,
+                "currency": "USD",
+                "usd_amount_minor": 10_000 + n,
+                "units_per_usd": Decimal(1),
+                "rate_month": day.replace(day=1),
+                "value_date": day,
+                "method": "bank_transfer",
+                "status": "received",
+                "reference": f"BULK-{n}",
+                "receipt_number": first_receipt + n,
+                "dispute_open": False,
+            }
+        )
+        entries.append(
+            {
+                "sequence": first_sequence + n,
+                "kind": "contribution_received",
+                "usd_amount_minor": 10_000 + n,
+                "contribution_id": first_id + n,
+                "source": f"contribution:{first_id + n}:received",
+                "description": "bulk",
+                "occurred_on": day,
+            }
+        )
+    db.session.execute(sa.insert(Contribution), contributions_rows)
+    db.session.execute(sa.insert(LedgerEntry), entries)
+    db.session.commit()
