@@ -71,6 +71,7 @@ STRIPE_SECRET_KEY = None  # sk_test_… or sk_live_…
 STRIPE_PUBLISHABLE_KEY = None  # pk_test_… or pk_live_…
 STRIPE_WEBHOOK_SECRET = None  # whsec_…: the signing secret of the webhook endpoint
 STRIPE_API_BASE = None  # another address for the Stripe API (the tests' own server)
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"  # where donors are sent to pay
 # Where donors send bank transfers, shown on /fund/contribute (plain text, several lines).
 FUND_BANK_DETAILS = (
     "United Nations General Trust Fund\n"

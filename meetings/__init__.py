@@ -143,6 +143,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from meetings.db import mark_read_only, reset_read_only
+    from meetings.security import content_security_policy
 
     @app.before_request
     def sqlite_transactions_for_safe_methods() -> None:
@@ -162,9 +163,5 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
@@ -19,6 +27,7 @@ from meetings.fund.forms import ContributeForm, currency_choices
 from meetings.fund.models import Contribution, ContributionStatus
 from meetings.fund.sections import public_sections
 from meetings.money import parse_amount
+from meetings.security import content_security_policy
 
 bp = Blueprint("fund", __name__)
 log = logging.getLogger(__name__)
@@ -50,13 +59,21 @@ def contribute() -> ResponseReturnValue:
             opened = perform(lambda: checkout.open_checkout(contribution), form=form)
             if opened.value is not None:
                 return redirect(opened.value, code=303)
-    return render_template(
-        "fund/contribute.html",
-        form=form,
-        card_payments=gateway.configured(),
-        donor=donor_of(actor),
-        bank_details=current_app.config["FUND_BANK_DETAILS"],
-    ), status_for(form)
+    response = make_response(
+        render_template(
+            "fund/contribute.html",
+            form=form,
+            card_payments=gateway.configured(),
+            donor=donor_of(actor),
+            bank_details=current_app.config["FUND_BANK_DETAILS"],
+        ),
+        status_for(form),
+    )
+    # The form's answer redirects to Stripe's checkout page: the policy must allow it there.
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        form_action=[str(current_app.config["STRIPE_CHECKOUT_ORIGIN"])]
+    )
+    return response
 
 
 @bp.get("/fund/thanks/<token>")
