@@ -108,6 +108,8 @@ def bulk_contributions(count: int, *, donors: int = 20) -> None:
     from meetings.extensions import db
     from meetings.fund.models import LedgerEntry
 
+    if count <= 0:
+        return
     people = [make_donor() for _ in range(donors)]
     db.session.flush()
     first_id = (db.session.scalar(sa.select(sa.func.max(Contribution.id))) or 0) + 1
