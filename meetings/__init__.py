@@ -28,6 +28,7 @@ FEATURES = (
     "calendar",
     "registration",
     "fund",
+    "sponsorship",
     "home",
 )
 

@@ -143,7 +143,6 @@ def _open_meeting(users: dict[Role, User]) -> None:
             format=MeetingFormat.HYBRID,
             registration_opens_on=today - timedelta(days=7),
             registration_deadline=start - timedelta(days=14),
-            sponsorship_deadline=start - timedelta(days=30),
         ),
     )
     room = next(r for r in rooms.rooms() if r.name == "Conference Room 4")

@@ -79,7 +79,6 @@ def _meeting(
     last: date,
     opens: date,
     deadline: date,
-    sponsorship: date,
 ) -> Meeting | None:
     """The meeting, created and taken through its life; None when it exists already."""
     process = services.get_or_create_process(
@@ -104,7 +103,6 @@ def _meeting(
             format=MeetingFormat.IN_PERSON,
             registration_opens_on=opens,
             registration_deadline=deadline,
-            sponsorship_deadline=sponsorship,
         ),
     )
 
@@ -180,7 +178,6 @@ def _prepcom(rooms: dict[int, Room]) -> None:
         date(2018, 3, 23),
         date(2018, 1, 15),
         date(2018, 3, 9),
-        date(2018, 2, 9),
     )
     if meeting is None:
         return
@@ -215,7 +212,6 @@ def _review_conference(rooms: dict[int, Room]) -> None:
         date(2018, 6, 29),
         date(2018, 4, 2),
         date(2018, 6, 8),
-        date(2018, 4, 27),
     )
     if meeting is None:
         return

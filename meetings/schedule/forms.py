@@ -49,7 +49,6 @@ class MeetingForm(FlaskForm):
         validators=[Optional()],
     )
     closing_time = TimeField(_l("Closing time (venue time)"), default=None, validators=[Optional()])
-    sponsorship_deadline = DateField(_l("Sponsorship deadline"), validators=[Optional()])
 
 
 class RoomForm(FlaskForm):

@@ -76,7 +76,6 @@ def _meeting_data(form: MeetingForm) -> services.MeetingData:
         format=MeetingFormat(form.format.data),
         registration_opens_on=form.registration_opens_on.data,
         registration_deadline=form.registration_deadline.data,
-        sponsorship_deadline=form.sponsorship_deadline.data,
         closing_time=closing,
     )
 

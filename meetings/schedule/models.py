@@ -91,7 +91,6 @@ class Meeting(TimestampMixin, Base):
     is_published: Mapped[bool] = mapped_column(default=False)
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
-    sponsorship_deadline: Mapped[datetime | None]
 
     process: Mapped[Process] = relationship(back_populates="meetings", lazy="joined")
 

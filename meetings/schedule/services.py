@@ -89,7 +89,6 @@ class MeetingData:
     format: MeetingFormat
     registration_opens_on: date | None = None
     registration_deadline: date | None = None
-    sponsorship_deadline: date | None = None
     closing_time: time = DEFAULT_CLOSING_TIME
 
 
@@ -132,13 +131,6 @@ def _meeting_values(data: MeetingData) -> dict[str, object]:
             _("The registration deadline cannot be after the meeting ends."),
             field="registration_deadline",
         )
-    sponsorship = (
-        local_to_utc(
-            data.sponsorship_deadline, data.closing_time, zone, field="sponsorship_deadline"
-        )
-        if data.sponsorship_deadline
-        else None
-    )
     return {
         "process_id": data.process_id,
         "code": code,
@@ -151,7 +143,6 @@ def _meeting_values(data: MeetingData) -> dict[str, object]:
         "format": data.format,
         "registration_opens_at": opens_at,
         "registration_closes_at": closes_at,
-        "sponsorship_deadline": sponsorship,
     }
 
 
@@ -264,9 +255,6 @@ def meeting_data(meeting: Meeting) -> MeetingData:
         else None,
         registration_deadline=meeting.registration_closes_at.astimezone(zone).date()
         if meeting.registration_closes_at
-        else None,
-        sponsorship_deadline=meeting.sponsorship_deadline.astimezone(zone).date()
-        if meeting.sponsorship_deadline
         else None,
         closing_time=meeting.registration_closes_at.astimezone(zone).time()
         if meeting.registration_closes_at
