@@ -77,3 +77,6 @@ FUND_BANK_DETAILS = (
     "United Nations General Trust Fund\n"
     "Illustrative bank details: set MEETINGS_FUND_BANK_DETAILS before going live."
 )
+
+# Sponsorship: an offer above this many US dollars needs a second administrator's approval.
+SPONSORSHIP_FOUR_EYES_USD = 5_000

@@ -169,3 +169,20 @@ def support_cost(usd_minor: int, basis_points: int, *, reserve: bool = False) ->
     exact = Decimal(usd_minor) * basis_points / 10_000
     rounding = ROUND_CEILING if reserve else ROUND_HALF_UP
     return int(exact.to_integral_value(rounding=rounding))
+
+
+def commitments_balances(commitment_ids: list[int]) -> dict[int, Balances]:
+    """The balances of each of these commitments, in one query (for reports and lists)."""
+    if not commitment_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            LedgerEntry.commitment_id, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor)
+        )
+        .where(LedgerEntry.commitment_id.in_(set(commitment_ids)))
+        .group_by(LedgerEntry.commitment_id, LedgerEntry.kind)
+    ).all()
+    sums: dict[int, dict[LedgerKind, int]] = {}
+    for commitment_id, kind, total in rows:
+        sums.setdefault(int(commitment_id), {})[LedgerKind(kind)] = int(total or 0)
+    return {key: Balances(value) for key, value in sums.items()}

@@ -3,8 +3,6 @@ Each issues a fixed number of queries whatever the number of registrations."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
+from meetings.exports import csv_line
 from meetings.extensions import db
 from meetings.pagination import Page, paginate
 from meetings.reference.models import Organisation, OrganisationKind, RegionalGroup, State
@@ -211,21 +210,6 @@ def list_of_participants(meeting: Meeting) -> list[ParticipantGroup]:
 
 # --- CSV exports ---------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A spreadsheet shows text, never runs it: a cell that starts like a formula gets a quote."""
-    text = "" if value is None else str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _csv_line(values: list[object]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
-
-
 EXPORT_COLUMNS = [
     "id",
     "status",
@@ -276,17 +260,17 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
         .order_by(Registration.id)
         .execution_options(yield_per=1000)
     )
-    yield _csv_line(list(EXPORT_COLUMNS))
+    yield csv_line(list(EXPORT_COLUMNS))
     for row in db.session.execute(query):
-        yield _csv_line(list(row))
+        yield csv_line(list(row))
 
 
 def export_participants(meeting: Meeting) -> Iterator[str]:
-    yield _csv_line(["group", "delegation", "role", "name", "functional_title"])
+    yield csv_line(["group", "delegation", "role", "name", "functional_title"])
     for group in list_of_participants(meeting):
         for delegation, people in group.delegations:
             for person in people:
-                yield _csv_line(
+                yield csv_line(
                     [
                         group.key,
                         delegation,

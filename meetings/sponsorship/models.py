@@ -64,7 +64,9 @@ SPONSORED_STATUSES = (
 call_meeting = sa.Table(
     "sponsorship_call_meeting",
     Base.metadata,
-    sa.Column("call_id", sa.ForeignKey("sponsorship_call.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "call_id", sa.ForeignKey("sponsorship_call.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("meeting_id", sa.ForeignKey("meeting.id"), primary_key=True),
 )
 
@@ -179,7 +181,9 @@ class Application(TimestampMixin, Base):
     call: Mapped[SponsorshipCall] = relationship(lazy="joined")
     meeting: Mapped[Meeting] = relationship(lazy="joined")
     state: Mapped[State] = relationship(lazy="joined")
-    note_verbale: Mapped[Document | None] = relationship(foreign_keys=[note_verbale_id], lazy="select")
+    note_verbale: Mapped[Document | None] = relationship(
+        foreign_keys=[note_verbale_id], lazy="select"
+    )
     nomination_form: Mapped[Document | None] = relationship(
         foreign_keys=[nomination_form_id], lazy="select"
     )
@@ -251,4 +255,4 @@ class Award(TimestampMixin, Base):
 
     @property
     def total(self) -> Money:
-        return Money(self.airfare_minor + self.dsa_days * self.dsa_rate_minor + self.terminal_minor, "USD")
+        return Money(self.airfare_minor + self.terminal_minor, "USD") + self.dsa

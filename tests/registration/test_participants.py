@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from meetings import exports
 from meetings.auth.models import Role
 from meetings.calendar.services import personal_feed, personal_fingerprint
 from meetings.errors import DomainError, PermissionDenied
@@ -84,10 +85,10 @@ def test_the_list_of_participants_is_grouped_and_ordered() -> None:
 
 
 def test_exports_neutralise_spreadsheet_formulas() -> None:
-    assert queries.safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert exports.safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     for start in ("+", "-", "@"):
-        assert queries.safe_cell(start + "1") == "'" + start + "1"
-    assert queries.safe_cell("Ghana") == "Ghana"
+        assert exports.safe_cell(start + "1") == "'" + start + "1"
+    assert exports.safe_cell("Ghana") == "Ghana"
     meeting = make_open_meeting()
     accredited(
         meeting, courtesy_title="", given_names="=cmd|' /C calc'!A0", functional_title="@SUM(1+1)"

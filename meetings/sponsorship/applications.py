@@ -1,0 +1,223 @@
+"""Applications by a State's focal point: the nominee, the documents, the costs asked for, then
+submission; and the moves of the workflow that carry no money (those that do are in offers.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from meetings import clock
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, has_permission
+from meetings.documents.services import Upload, new_document
+from meetings.errors import DomainError, NotFound, PermissionDenied
+from meetings.extensions import db
+from meetings.money import Money
+from meetings.registration import nominees
+from meetings.registration import services as registration
+from meetings.registration.services import ParticipantData
+from meetings.sponsorship import rules
+from meetings.sponsorship.models import Application, SponsorshipCall
+from meetings.sponsorship.models import ApplicationStatus as S
+from meetings.sponsorship.workflow import NEEDS_REASON, THROUGH_SERVICE, WORKFLOW
+
+DOCUMENTS = ("note_verbale", "nomination_form", "passport_copy")
+
+
+@dataclass(frozen=True)
+class ApplicationData:
+    meeting_id: int
+    registration_id: int | None
+    capital_based: bool
+    departure_city: str
+    airfare: Money
+    dsa_days: int
+    terminal: Money
+    justification: str
+    previous_participation: str = ""
+    new_nominee: ParticipantData | None = None
+
+
+def _state_of(actor: User) -> int:
+    assignment = actor.focal_point_assignment
+    if assignment is None or assignment.state_id is None:
+        raise PermissionDenied(_("Only the focal point of a State applies for sponsorship."))
+    return assignment.state_id
+
+
+def _check_money(data: ApplicationData) -> None:
+    for value, field in ((data.airfare, "airfare"), (data.terminal, "terminal")):
+        if value.currency != "USD":
+            raise DomainError(_("Amounts are in US dollars."), field=field)
+        if value.amount < 0:
+            raise DomainError(_("The amount cannot be negative."), field=field)
+        if value.amount > 10_000_000:
+            raise DomainError(_("That is more than any economy fare; check it."), field=field)
+    if not data.departure_city.strip():
+        raise DomainError(_("Enter the city the nominee flies from."), field="departure_city")
+
+
+def _apply(
+    actor: User, application: Application, data: ApplicationData, uploads: dict[str, Upload]
+) -> None:
+    meeting = application.meeting
+    call = application.call
+    rules.check_dsa_days(call, meeting, data.dsa_days)
+    _check_money(data)
+    if data.new_nominee is not None:
+        delegation = registration.focal_point_delegation(actor, meeting)
+        person = registration.add_member(actor, delegation, data.new_nominee)
+        application.registration_id = person.id
+    elif data.registration_id is not None:
+        application.registration_id = nominees.nominee(
+            meeting, application.state, data.registration_id
+        ).id
+    application.capital_based = data.capital_based
+    application.departure_city = data.departure_city.strip()[:120]
+    application.airfare_minor = data.airfare.amount
+    application.dsa_days = data.dsa_days
+    application.terminal_minor = data.terminal.amount
+    application.justification = data.justification.strip()[:5000]
+    application.previous_participation = data.previous_participation.strip()[:5000]
+    for name, upload in uploads.items():
+        if name not in DOCUMENTS:
+            raise ValueError(name)
+        setattr(application, name, new_document(actor, upload))
+    db.session.flush()
+
+
+def start(
+    actor: User,
+    call: SponsorshipCall,
+    data: ApplicationData,
+    uploads: dict[str, Upload],
+    *,
+    submit: bool,
+) -> Application:
+    """A new application of the focal point's State (a draft, or submitted at once)."""
+    from meetings.reference.models import State
+
+    state = db.session.get(State, _state_of(actor))
+    assert state is not None
+    rules.check_in_time(call, clock.now())
+    rules.check_eligible(call, state)
+    meeting = next((m for m in call.meetings if m.id == data.meeting_id), None)
+    if meeting is None:
+        raise DomainError(_("Choose one of the call's meetings."), field="meeting_id")
+    rules.check_one_per_state(meeting, state)
+    application = Application(call=call, meeting=meeting, state=state, created_by_id=actor.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+    except IntegrityError:  # the same State, at the same moment
+        raise DomainError(
+            _(
+                "%(state)s has already applied for %(meeting)s.",
+                state=state.name,
+                meeting=meeting.title,
+            ),
+            field="meeting_id",
+        ) from None
+    _apply(actor, application, data, uploads)
+    record(actor, "sponsorship_application.created", application, after={"meeting": meeting.code})
+    if submit:
+        WORKFLOW.move(actor, application, S.SUBMITTED)
+    return application
+
+
+def can_edit(actor: User | None, application: Application) -> bool:
+    return (
+        actor is not None
+        and application.status in (S.DRAFT, S.INCOMPLETE)
+        and "focal_point" in WORKFLOW.kinds_of(actor, application)
+    )
+
+
+def update(
+    actor: User,
+    application: Application,
+    data: ApplicationData,
+    uploads: dict[str, Upload],
+    *,
+    submit: bool,
+) -> None:
+    """The State completes a draft, or what an administrator asked for."""
+    if not can_edit(actor, application):
+        raise DomainError(_("Only a draft, or an application sent back for more, can change."))
+    rules.check_in_time(application.call, clock.now())
+    _apply(actor, application, data, uploads)
+    record(actor, "sponsorship_application.updated", application)
+    if submit:
+        WORKFLOW.move(actor, application, S.SUBMITTED)
+
+
+def move(actor: User, application: Application, target: S, *, reason: str = "") -> None:
+    """A move of the table that carries no money; those that do go through offers.py."""
+    if target in THROUGH_SERVICE:
+        raise DomainError(_("This is done from its own form."))
+    if "fund_administrator" in WORKFLOW.kinds_of(actor, application) and target not in (
+        S.WITHDRAWN,
+    ):
+        rules.check_not_own_state(actor, application)
+    from meetings.sponsorship import offers
+
+    if target in offers.ENDS_OFFER:
+        offers.end(actor, application, target, reason=reason)
+    else:
+        WORKFLOW.move(actor, application, target, reason=reason)
+
+
+def targets(actor: User | None, application: Application) -> list[S]:
+    """The moves ``actor`` may make from a button (money-bearing ones have their own forms)."""
+    return [t for t in WORKFLOW.targets(actor, application) if t not in THROUGH_SERVICE]
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def can_see(actor: User | None, application: Application) -> bool:
+    return bool(WORKFLOW.kinds_of(actor, application))
+
+
+def get_application(actor: User | None, application_id: int) -> Application:
+    """An application the actor may see: their State's, or any for a fund administrator."""
+    application = db.session.get(Application, application_id)
+    if application is None or not can_see(actor, application):
+        raise NotFound(_("There is no such application."))
+    return application
+
+
+def of_state(actor: User) -> list[Application]:
+    state_id = _state_of(actor)
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.state_id == state_id)
+            .order_by(Application.id.desc())
+        )
+    )
+
+
+def needs_reason(target: S) -> bool:
+    return target in NEEDS_REASON
+
+
+def applied_for(state_id: int) -> set[int]:
+    """The meetings a State already holds a live application for."""
+    from meetings.sponsorship.models import CLOSED_STATUSES
+
+    return set(
+        db.session.scalars(
+            sa.select(Application.meeting_id).where(
+                Application.state_id == state_id, Application.status.not_in(CLOSED_STATUSES)
+            )
+        )
+    )
+
+
+def is_administrator(actor: User | None) -> bool:
+    return has_permission(actor, Permission.REVIEW_SPONSORSHIP)

@@ -1,0 +1,151 @@
+"""The sponsorship forms, and what its view modules share."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from meetings.forms import options
+from meetings.registration.forms import DOCUMENT_HINT, PersonFields
+from meetings.sponsorship.labels import ELIGIBILITY_LABELS
+
+REQUIRED = _l("This field is required.")
+USD_HINT = _l("In US dollars, e.g. 1,250.00.")
+
+
+class CallForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    meeting_ids = SelectMultipleField(
+        _l("Meetings"),
+        choices=[],
+        coerce=str,
+        validators=[DataRequired(_l("Choose the meetings."))],
+    )
+    opens_on = DateField(_l("Opens on"), validators=[DataRequired(_l("Enter a date."))])
+    deadline = DateField(
+        _l("Deadline"),
+        description=_l("Applications close at 18:00 venue time on this day."),
+        validators=[DataRequired(_l("Enter a date."))],
+    )
+    eligibility = SelectField(_l("Eligibility"), choices=options(ELIGIBILITY_LABELS))
+    capital_based_preferred = BooleanField(_l("Capital-based officials preferred"), default=True)
+    covered_costs = TextAreaField(
+        _l("Costs covered"),
+        description=_l(
+            "E.g. economy return airfare, DSA for the days of the meeting plus travel, "
+            "terminal expenses."
+        ),
+        validators=[Optional(), Length(max=5000)],
+    )
+    dsa_city = StringField(
+        _l("DSA city"),
+        description=_l("The city whose daily subsistence allowance applies, e.g. New York."),
+        default="New York",
+        validators=[DataRequired(REQUIRED), Length(max=120)],
+    )
+    travel_days = IntegerField(
+        _l("Travel days"),
+        description=_l("DSA days allowed beyond the days of the meeting."),
+        default=2,
+        validators=[NumberRange(min=0, max=10, message=_l("Between 0 and 10."))],
+    )
+    reply_days = IntegerField(
+        _l("Days to answer an offer"),
+        default=14,
+        validators=[NumberRange(min=1, max=90, message=_l("Between 1 and 90."))],
+    )
+
+
+class ApplicationForm(PersonFields):
+    """The State's application. The nominee is a member of the delegation, or a new one."""
+
+    meeting_id = SelectField(_l("Meeting"), choices=[])
+    registration_id = SelectField(
+        _l("Nominee"),
+        description=_l("A member of your delegation to the meeting; or add a new one below."),
+        choices=[],
+        validators=[Optional()],
+    )
+    new_nominee = BooleanField(_l("The nominee is not registered yet: register them now"))
+    capital_based = BooleanField(
+        _l("The nominee works in the capital (not at the Permanent Mission)"), default=True
+    )
+    departure_city = StringField(
+        _l("City of departure"), validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
+    airfare = StringField(
+        _l("Economy airfare (estimate)"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
+    )
+    dsa_days = IntegerField(
+        _l("DSA days"),
+        description=_l("The days of the meeting and the travel days."),
+        validators=[
+            DataRequired(_l("Enter the number of days.")),
+            NumberRange(min=1, max=60, message=_l("Between 1 and 60.")),
+        ],
+    )
+    terminal = StringField(_l("Terminal expenses"), description=USD_HINT, default="0")
+    justification = TextAreaField(
+        _l("Why the State needs the fund's support"),
+        validators=[Optional(), Length(max=5000)],
+    )
+    previous_participation = TextAreaField(
+        _l("Previous participation in the process"), validators=[Optional(), Length(max=5000)]
+    )
+    note_verbale = FileField(_l("Note verbale"), description=DOCUMENT_HINT)
+    nomination_form = FileField(_l("Nomination form"), description=DOCUMENT_HINT)
+    passport_copy = FileField(_l("Copy of the passport"), description=DOCUMENT_HINT)
+
+
+class DecisionForm(FlaskForm):
+    target = StringField()
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class ReviewForm(FlaskForm):
+    score = SelectField(
+        _l("Score"),
+        choices=[("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")],
+        description=_l("5 is strongest."),
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    private = BooleanField(_l("Private: never shown to the State"))
+
+
+class OfferForm(FlaskForm):
+    airfare = StringField(
+        _l("Economy airfare"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
+    )
+    dsa_days = IntegerField(
+        _l("DSA days"),
+        validators=[
+            DataRequired(_l("Enter the number of days.")),
+            NumberRange(min=1, max=60, message=_l("Between 1 and 60.")),
+        ],
+    )
+    terminal = StringField(_l("Terminal expenses"), description=USD_HINT, default="0")
+
+
+class AmountForm(FlaskForm):
+    amount = StringField(_l("Amount"), description=USD_HINT, validators=[DataRequired(REQUIRED)])
+    reference = StringField(_l("Ticket reference"), validators=[Optional(), Length(max=120)])
+
+
+class DsaRateForm(FlaskForm):
+    city = StringField(_l("City"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    daily_rate = StringField(
+        _l("Daily rate"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
+    )
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired(_l("Enter a date."))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])

@@ -1,0 +1,246 @@
+"""Awards and their money, through the fund's commit service only.
+
+Offering commits the award (airfare + DSA days × the city's rate + terminal expenses, plus the
+programme support cost) against money received; an offer above the four-eyes amount is proposed
+by one administrator and approved by another. Declining, expiry, withdrawal or cancellation
+releases it; the ticket and the DSA are disbursements of actual amounts; settlement releases what
+was committed and not spent. A no-show's unspent money is released and the ticket is recorded for
+a claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from meetings import clock
+from meetings.audit.services import record
+from meetings.auth.models import User
+from meetings.auth.permissions import Permission, require
+from meetings.errors import DomainError
+from meetings.extensions import db
+from meetings.fund import commitments
+from meetings.fund.models import Commitment
+from meetings.money import Money
+from meetings.registration.nominees import is_accredited
+from meetings.sponsorship import dsa, rules
+from meetings.sponsorship.models import Application, Award
+from meetings.sponsorship.models import ApplicationStatus as S
+from meetings.sponsorship.workflow import WORKFLOW
+
+ENDS_OFFER = frozenset({S.DECLINED, S.EXPIRED, S.REJECTED, S.WITHDRAWN, S.CANCELLED})
+
+
+@dataclass(frozen=True)
+class AwardData:
+    airfare: Money
+    dsa_days: int
+    terminal: Money
+
+
+def purpose(application: Application) -> str:
+    return f"sponsorship-application:{application.id}"
+
+
+def award_of(application: Application) -> Award | None:
+    return db.session.scalar(sa.select(Award).where(Award.application_id == application.id))
+
+
+def commitment_of(application: Application) -> Commitment | None:
+    award = award_of(application)
+    if award is None or award.commitment_id is None:
+        return None
+    return db.session.get(Commitment, award.commitment_id)
+
+
+def four_eyes_threshold() -> Money:
+    return Money(int(current_app.config["SPONSORSHIP_FOUR_EYES_USD"]) * 100, "USD")
+
+
+def _administrator(actor: User | None, application: Application) -> None:
+    if actor is not None:
+        require(actor, Permission.REVIEW_SPONSORSHIP)
+        require(actor, Permission.MANAGE_FUND)
+        rules.check_not_own_state(actor, application)
+
+
+def propose(actor: User | None, application: Application, data: AwardData) -> Award:
+    """An administrator proposes the award; it is offered at once when at or below the
+    four-eyes amount, else when a second administrator approves it."""
+    _administrator(actor, application)
+    if application.status is not S.UNDER_REVIEW:
+        raise DomainError(_("An offer is made to an application under review."))
+    for value, field in ((data.airfare, "airfare"), (data.terminal, "terminal")):
+        if value.currency != "USD" or value.amount < 0:
+            raise DomainError(_("Enter an amount in US dollars."), field=field)
+    rules.check_dsa_days(application.call, application.meeting, data.dsa_days)
+    rate = dsa.rate_for(application.call.dsa_city, application.meeting.start_date)
+    award = award_of(application)
+    if award is None:
+        award = Award(application_id=application.id)
+        db.session.add(award)
+    award.airfare_minor = data.airfare.amount
+    award.dsa_days = data.dsa_days
+    award.dsa_rate_minor = rate.daily_rate_minor
+    award.terminal_minor = data.terminal.amount
+    award.proposed_by_id = actor.id if actor else None
+    award.approved_by_id = None
+    db.session.flush()
+    record(actor, "sponsorship_award.proposed", award, after={"total_minor": award.total.amount})
+    if actor is None or award.total <= four_eyes_threshold():
+        _offer(actor, application, award)
+    return award
+
+
+def approve(actor: User, application: Application) -> Award:
+    """The second pair of eyes: another administrator than the one who proposed."""
+    _administrator(actor, application)
+    award = award_of(application)
+    if award is None or application.status is not S.UNDER_REVIEW:
+        raise DomainError(_("There is no proposed offer to approve."))
+    if award.proposed_by_id == actor.id:
+        raise DomainError(_("The administrator who proposed an offer cannot approve it."))
+    award.approved_by_id = actor.id
+    db.session.flush()
+    _offer(actor, application, award)
+    return award
+
+
+def awaiting_approval(application: Application, award: Award | None) -> bool:
+    return (
+        award is not None
+        and application.status is S.UNDER_REVIEW
+        and award.commitment_id is None
+        and award.total > four_eyes_threshold()
+    )
+
+
+def _offer(actor: User | None, application: Application, award: Award) -> None:
+    commitment = commitments.commit(
+        actor,
+        purpose=purpose(application),
+        amount=award.total,
+        description=f"{application.state.name}, {application.meeting.code}",
+    )
+    award.commitment_id = commitment.id
+    award.offered_at = clock.now()
+    application.reply_by = clock.now() + timedelta(days=application.call.reply_days)
+    WORKFLOW.move(actor, application, S.OFFERED)
+
+
+def end(actor: User | None, application: Application, target: S, *, reason: str = "") -> None:
+    """Decline, expiry, rejection, withdrawal or cancellation: the money set aside returns."""
+    WORKFLOW.move(actor, application, target, reason=reason)
+    commitment = commitment_of(application)
+    if commitment is not None:
+        commitments.release(None, commitment, reason=f"{target.value}: {reason}".strip(": "))
+
+
+def expire_overdue() -> list[Application]:
+    """Offers not answered in time become expired, and their money returns (``flask
+    sponsorship expire``, meant for cron)."""
+    moment = clock.now()
+    overdue = list(
+        db.session.scalars(
+            sa.select(Application).where(
+                Application.status == S.OFFERED, Application.reply_by < moment
+            )
+        )
+    )
+    for application in overdue:
+        end(None, application, S.EXPIRED, reason=str(_("not answered in time")))
+    return overdue
+
+
+# --- travel, attendance, settlement --------------------------------------------------------------
+
+
+def book_travel(actor: User, application: Application, ticket: Money, reference: str) -> None:
+    """The ticket is bought: its actual price is paid out. Only for an accredited nominee."""
+    _administrator(actor, application)
+    if application.status is not S.ACCEPTED:
+        raise DomainError(_("Travel is booked once the State has accepted the offer."))
+    if not is_accredited(application.registration_id):
+        raise DomainError(_("Travel can be booked once the nominee's registration is accredited."))
+    if not reference.strip():
+        raise DomainError(_("Enter the ticket's reference."), field="reference")
+    _spend(actor, application, ticket, _("economy ticket %(reference)s", reference=reference))
+    application.ticket_reference = reference.strip()[:120]
+    WORKFLOW.move(actor, application, S.TRAVEL_BOOKED)
+
+
+def pay_dsa(actor: User, application: Application, amount: Money) -> None:
+    """Daily subsistence allowance and terminal expenses paid to the nominee (actual amount)."""
+    _administrator(actor, application)
+    if application.status not in (S.TRAVEL_BOOKED, S.ATTENDED):
+        raise DomainError(_("The DSA is paid once travel is booked."))
+    _spend(actor, application, amount, _("DSA and terminal expenses"))
+
+
+def _spend(actor: User | None, application: Application, amount: Money, what: str) -> None:
+    commitment = commitment_of(application)
+    if commitment is None:
+        raise DomainError(_("Nothing is committed for this application."))
+    if amount.currency != "USD" or amount.amount <= 0:
+        raise DomainError(_("Enter an amount in US dollars, above zero."), field="amount")
+    commitments.disburse(actor, commitment, amount, description=f"{application.state.name}: {what}")
+
+
+def top_up(actor: User, application: Application, amount: Money) -> None:
+    """Commit more for an award whose actual costs exceed what was set aside."""
+    _administrator(actor, application)
+    if application.status not in (S.ACCEPTED, S.TRAVEL_BOOKED, S.ATTENDED):
+        raise DomainError(_("Only an accepted award can be increased."))
+    commitments.commit(
+        actor, purpose=purpose(application), amount=amount, description=_("increase")
+    )
+
+
+def record_no_show(actor: User, application: Application, claim: str) -> None:
+    _administrator(actor, application)
+    if not claim.strip():
+        raise DomainError(_("Say how the ticket will be claimed back."), field="reason")
+    application.ticket_claim = claim.strip()[:2000]
+    WORKFLOW.move(actor, application, S.NO_SHOW, reason=claim)
+
+
+def settle(actor: User, application: Application) -> Money:
+    """Close the award: what was set aside and not spent returns to the fund."""
+    _administrator(actor, application)
+    WORKFLOW.move(actor, application, S.SETTLED)
+    commitment = commitment_of(application)
+    if commitment is None:
+        return Money.zero("USD")
+    released = commitments.release(actor, commitment, reason=str(_("settled")))
+    record(
+        actor,
+        "sponsorship_application.settled",
+        application,
+        after={"released_minor": released.amount},
+    )
+    return released
+
+
+@dataclass(frozen=True)
+class MoneyOf:
+    committed: Money
+    spent: Money
+    outstanding: Money
+
+
+def money_of(application: Application) -> MoneyOf | None:
+    commitment = commitment_of(application)
+    if commitment is None:
+        return None
+    from meetings.fund import ledger
+
+    balances = ledger.commitment_balances(commitment)
+    return MoneyOf(
+        committed=Money(balances.sums.get(ledger.K.AWARD_COMMITTED, 0), "USD"),
+        spent=Money(balances.disbursed + balances.support_costs, "USD"),
+        outstanding=balances.usd("committed"),
+    )
