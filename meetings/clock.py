@@ -6,11 +6,26 @@ Every timestamp the application writes comes from :func:`now` (column defaults i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+
+_standing_at: list[datetime] = []
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return _standing_at[-1] if _standing_at else datetime.now(UTC)
+
+
+@contextmanager
+def standing_at(moment: datetime) -> Iterator[None]:
+    """Let the application's clock show ``moment`` (demonstration data of past meetings is
+    built through the same services and rules as today's)."""
+    _standing_at.append(moment)
+    try:
+        yield
+    finally:
+        _standing_at.pop()
 
 
 def stamp() -> datetime:

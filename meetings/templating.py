@@ -14,7 +14,7 @@ from flask_login import current_user
 from meetings.auth.permissions import Permission, has_permission
 from meetings.i18n import LANGUAGE_NAMES, text_direction
 from meetings.labels import label, members
-from meetings.money import format_money
+from meetings.money import Money, format_money
 
 
 def in_zone(value: datetime, zone: str) -> datetime:
@@ -94,6 +94,7 @@ def register_templating(app: Flask) -> None:
         zone_abbreviation=zone_abbreviation,
         label=label,
         money=format_money,
+        usd=lambda minor: format_money(Money(int(minor), "USD")),
     )
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.globals["members"] = members

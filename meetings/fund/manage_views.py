@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -47,11 +47,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/chart.svg")
 def chart() -> ResponseReturnValue:
     queries.overview(current_account())  # the same permission as the page
-    response = Response(charts.received_and_committed(queries.months()), mimetype="image/svg+xml")
-    # An image: pygal's own styles inside it may apply; nothing in it may run.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return charts.svg_response(charts.received_and_committed(queries.months()))
 
 
 # --- donors --------------------------------------------------------------------------------------

@@ -3,11 +3,44 @@ attendance and settlement."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from flask import Flask
 
 
+def _public_summary() -> dict[str, Any]:
+    from meetings.sponsorship.queries import public_summary
+
+    return {"meetings": public_summary()}
+
+
 def init_app(app: Flask) -> None:
-    from meetings.sponsorship import labels, models  # noqa: F401
+    from meetings.auth.permissions import Permission
+    from meetings.demo import add_seeder
+    from meetings.fund.sections import PublicSection, add_public_section
+    from meetings.sponsorship import focal_views, labels, manage_views, models, views  # noqa: F401
+    from meetings.sponsorship.cli import cli
+    from meetings.sponsorship.demo import seed_sponsorship
+    from meetings.templating import NavItem, add_navigation
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(focal_views.bp)
+    app.register_blueprint(manage_views.bp)
+    app.cli.add_command(cli)
+    add_navigation(
+        app,
+        NavItem(
+            _l("Apply for sponsorship"),
+            "sponsorship_focal.index",
+            Permission.MANAGE_DELEGATION,
+            order=35,
+        ),
+        NavItem(
+            _l("Sponsorship"), "sponsorship_manage.index", Permission.REVIEW_SPONSORSHIP, order=90
+        ),
+    )
+    add_public_section(app, PublicSection("sponsorship/_public_summary.html", _public_summary))
+    add_seeder(app, seed_sponsorship)

@@ -17,6 +17,7 @@ from meetings.documents.services import Upload, new_document
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.money import Money
+from meetings.reference.models import State
 from meetings.registration import nominees
 from meetings.registration import services as registration
 from meetings.registration.services import ParticipantData
@@ -62,13 +63,18 @@ def _check_money(data: ApplicationData) -> None:
 
 
 def _apply(
-    actor: User, application: Application, data: ApplicationData, uploads: dict[str, Upload]
+    actor: User | None,
+    application: Application,
+    data: ApplicationData,
+    uploads: dict[str, Upload],
 ) -> None:
     meeting = application.meeting
     call = application.call
     rules.check_dsa_days(call, meeting, data.dsa_days)
     _check_money(data)
     if data.new_nominee is not None:
+        if actor is None:
+            raise DomainError(_("Name a registered nominee."), field="registration_id")
         delegation = registration.focal_point_delegation(actor, meeting)
         person = registration.add_member(actor, delegation, data.new_nominee)
         application.registration_id = person.id
@@ -91,25 +97,29 @@ def _apply(
 
 
 def start(
-    actor: User,
+    actor: User | None,
     call: SponsorshipCall,
     data: ApplicationData,
     uploads: dict[str, Upload],
     *,
     submit: bool,
+    state: State | None = None,
 ) -> Application:
-    """A new application of the focal point's State (a draft, or submitted at once)."""
-    from meetings.reference.models import State
-
-    state = db.session.get(State, _state_of(actor))
-    assert state is not None
+    """A new application of the focal point's State (a draft, or submitted at once). ``actor``
+    None is the system (demonstration data), which names the ``state``."""
+    if actor is not None:
+        state = db.session.get(State, _state_of(actor))
+    if state is None:
+        raise PermissionDenied(_("Only the focal point of a State applies for sponsorship."))
     rules.check_in_time(call, clock.now())
     rules.check_eligible(call, state)
     meeting = next((m for m in call.meetings if m.id == data.meeting_id), None)
     if meeting is None:
         raise DomainError(_("Choose one of the call's meetings."), field="meeting_id")
     rules.check_one_per_state(meeting, state)
-    application = Application(call=call, meeting=meeting, state=state, created_by_id=actor.id)
+    application = Application(
+        call=call, meeting=meeting, state=state, created_by_id=actor.id if actor else None
+    )
     try:
         with db.session.begin_nested():
             db.session.add(application)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -16,9 +19,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from meetings.auth.models import User
 from meetings.forms import options
+from meetings.money import format_amount, parse_amount
+from meetings.registration import nominees
 from meetings.registration.forms import DOCUMENT_HINT, PersonFields
+from meetings.sponsorship import applications
+from meetings.sponsorship.applications import ApplicationData
+from meetings.sponsorship.calls import max_dsa_days
 from meetings.sponsorship.labels import ELIGIBILITY_LABELS
+from meetings.sponsorship.models import Application, SponsorshipCall
 
 REQUIRED = _l("This field is required.")
 USD_HINT = _l("In US dollars, e.g. 1,250.00.")
@@ -107,6 +117,9 @@ class ApplicationForm(PersonFields):
     nomination_form = FileField(_l("Nomination form"), description=DOCUMENT_HINT)
     passport_copy = FileField(_l("Copy of the passport"), description=DOCUMENT_HINT)
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        return _without_person(self, super().validate(extra_validators))
+
 
 class DecisionForm(FlaskForm):
     target = StringField()
@@ -149,3 +162,81 @@ class DsaRateForm(FlaskForm):
     )
     valid_from = DateField(_l("Valid from"), validators=[DataRequired(_l("Enter a date."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+PERSON_FIELDS = (
+    "role",
+    "courtesy_title",
+    "given_names",
+    "family_name",
+    "functional_title",
+    "gender",
+    "email",
+    "phone",
+    "based_in",
+    "consent_to_publish",
+)
+
+
+def _without_person(form: ApplicationForm, valid: bool) -> bool:
+    """The new nominee's fields count only when the box to register one is ticked."""
+    if form.new_nominee.data:
+        return valid
+    for name in PERSON_FIELDS:
+        getattr(form, name).errors = []
+    form._errors = None
+    return not any(field.errors for field in form) and not form.form_errors
+
+
+def fill_application_form(
+    form: ApplicationForm,
+    actor: User,
+    call: SponsorshipCall,
+    application: Application | None = None,
+) -> None:
+    """The meetings the State may still apply for, its delegates, and sensible defaults."""
+    assignment = actor.focal_point_assignment
+    state = assignment.state if assignment else None
+    taken = applications.applied_for(state.id) if state else set()
+    meetings = [
+        m
+        for m in call.meetings
+        if m.id not in taken or (application and m.id == application.meeting_id)
+    ]
+    form.meeting_id.choices = options((m.id, m.title) for m in meetings)
+    members = [
+        (r.id, f"{r.display_name} — {m.code}")
+        for m in meetings
+        for r in (nominees.members_of(m, state) if state else [])
+    ]
+    form.registration_id.choices = options(members, blank=_l("Choose a member of the delegation"))
+    if request.method != "GET":
+        return
+    if application is None:
+        first = meetings[0] if meetings else None
+        form.dsa_days.data = max_dsa_days(call, first) if first else None
+        form.capital_based.data = True
+        form.terminal.data = "0"
+        return
+    form.meeting_id.data = str(application.meeting_id)
+    form.registration_id.data = str(application.registration_id or "")
+    form.airfare.data = format_amount(application.airfare)
+    form.terminal.data = format_amount(application.terminal)
+
+
+def application_data(form: ApplicationForm) -> ApplicationData:
+    """What the State entered, with amounts read in US dollars (DomainError beside a bad one)."""
+    chosen = form.registration_id.data or ""
+    meeting = form.meeting_id.data or ""
+    return ApplicationData(
+        meeting_id=int(meeting) if meeting.isdecimal() and len(meeting) < 12 else 0,
+        registration_id=int(chosen) if chosen.isdecimal() and len(chosen) < 12 else None,
+        capital_based=bool(form.capital_based.data),
+        departure_city=form.departure_city.data or "",
+        airfare=parse_amount(form.airfare.data or "", "USD", field="airfare"),
+        dsa_days=form.dsa_days.data or 0,
+        terminal=parse_amount(form.terminal.data or "0", "USD", field="terminal"),
+        justification=form.justification.data or "",
+        previous_participation=form.previous_participation.data or "",
+        new_nominee=form.participant() if form.new_nominee.data else None,
+    )

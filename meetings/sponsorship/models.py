@@ -250,6 +250,18 @@ class Award(TimestampMixin, Base):
     offered_at: Mapped[datetime | None]
 
     @property
+    def airfare(self) -> Money:
+        return Money(self.airfare_minor, "USD")
+
+    @property
+    def terminal(self) -> Money:
+        return Money(self.terminal_minor, "USD")
+
+    @property
+    def dsa_rate(self) -> Money:
+        return Money(self.dsa_rate_minor, "USD")
+
+    @property
     def dsa(self) -> Money:
         return Money(self.dsa_days * self.dsa_rate_minor, "USD")
 

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from meetings import clock
 from meetings.auth.models import User
@@ -218,10 +219,14 @@ def may_read_reports(actor: User | None) -> bool:
     )
 
 
+def require_report_reader(actor: User | None) -> None:
+    if not may_read_reports(actor):
+        raise PermissionDenied(_("Reports are for fund administrators and donors."))
+
+
 def report(actor: User, *conditions: Any, title: str) -> Report:
     """Aggregates only: fund administrators and donors may read them."""
-    if not may_read_reports(actor):
-        raise PermissionDenied("")
+    require_report_reader(actor)
     applications = _applications(*conditions)
     result = Report(title=title)
     nominees = people([a.registration_id for a in applications if a.registration_id])

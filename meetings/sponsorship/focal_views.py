@@ -1,0 +1,153 @@
+"""Focal points: the calls open to their State, their applications, the offer and its answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from meetings import clock
+from meetings.auth.current import current_account
+from meetings.auth.guards import guard
+from meetings.documents.services import Upload, send_document, upload_from
+from meetings.errors import NotFound
+from meetings.forms import act, parse_choice, safe_next, status_for, submit_form
+from meetings.labels import label
+from meetings.sponsorship import applications, calls, offers, queries, reviews
+from meetings.sponsorship.forms import (
+    ApplicationForm,
+    DecisionForm,
+    application_data,
+    fill_application_form,
+)
+from meetings.sponsorship.models import Application, ApplicationStatus, SponsorshipCall
+
+bp = Blueprint("sponsorship_focal", __name__, url_prefix="/sponsorship")
+guard(bp)
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    actor = current_account()
+    assignment = actor.focal_point_assignment
+    mine = applications.of_state(actor) if assignment and assignment.state_id else []
+    now = clock.now()
+    return render_template(
+        "sponsorship/focal/index.html",
+        calls=[c for c in calls.calls() if calls.is_open(c, now)],
+        applications=mine,
+        state=assignment.state if assignment else None,
+    )
+
+
+def _form_page(
+    call: SponsorshipCall, form: ApplicationForm, application: Application | None
+) -> ResponseReturnValue:
+    return render_template(
+        "sponsorship/focal/application_form.html",
+        call=call,
+        form=form,
+        application=application,
+    ), status_for(form)
+
+
+@bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
+def apply(call_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    call = calls.get_call(call_id)
+    form = ApplicationForm()
+    fill_application_form(form, actor, call)
+    done = submit_form(
+        form,
+        lambda: applications.start(
+            actor,
+            call,
+            application_data(form),
+            _uploads(form),
+            submit="submit" in request.form,
+        ),
+        success=lambda a: (
+            _("Your application has been submitted.")
+            if a.status is ApplicationStatus.SUBMITTED
+            else _("Your draft has been saved.")
+        ),
+        then=lambda a: url_for(".application", application_id=a.id),
+    )
+    return done or _form_page(call, form, None)
+
+
+def _uploads(form: ApplicationForm) -> dict[str, Upload]:
+    found: dict[str, Upload] = {}
+    for name in applications.DOCUMENTS:
+        upload = upload_from(getattr(form, name).data, field=name)
+        if upload is not None:
+            found[name] = upload
+    return found
+
+
+@bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
+def edit(application_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = applications.get_application(actor, application_id)
+    form = ApplicationForm(obj=found if request.method == "GET" else None)
+    fill_application_form(form, actor, found.call, found)
+    done = submit_form(
+        form,
+        lambda: applications.update(
+            actor, found, application_data(form), _uploads(form), submit="submit" in request.form
+        ),
+        success=_("Your application has been saved."),
+        then=url_for(".application", application_id=application_id),
+    )
+    return done or _form_page(found.call, form, found)
+
+
+@bp.get("/applications/<int:application_id>")
+def application(application_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = applications.get_application(actor, application_id)
+    return render_template(
+        "sponsorship/focal/application.html",
+        application=found,
+        status=found.status,
+        award=offers.award_of(found),
+        reviews=reviews.reviews_for(actor, found),
+        targets=applications.targets(actor, found),
+        needs_reason=applications.needs_reason,
+        nominee=queries.rows([found])[0].nominee,
+        can_edit=applications.can_edit(actor, found),
+        decision=DecisionForm(formdata=None),
+        expired=found.status is ApplicationStatus.OFFERED
+        and found.reply_by is not None
+        and found.reply_by < clock.now(),
+    )
+
+
+@bp.post("/applications/<int:application_id>/status")
+def change_status(application_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = applications.get_application(actor, application_id)
+    form = DecisionForm()
+    back = safe_next(request.form.get("back")) or url_for(
+        ".application", application_id=application_id
+    )
+
+    def move() -> ApplicationStatus:
+        target = parse_choice(ApplicationStatus, form.target.data, _("Choose what to do."))
+        applications.move(actor, found, target, reason=form.reason.data or "")
+        return target
+
+    return act(
+        move,
+        success=lambda target: _("The application is now “%(status)s”.", status=label(target)),
+        back=back,
+        form=form,
+    )
+
+
+@bp.get("/applications/<int:application_id>/documents/<name>")
+def document(application_id: int, name: str) -> ResponseReturnValue:
+    found = applications.get_application(current_account(), application_id)
+    if name not in applications.DOCUMENTS:
+        raise NotFound(_("There is no such document."))
+    return send_document(getattr(found, name), missing=_("This document was not attached."))

@@ -1,0 +1,67 @@
+"""Reports anyone who pays for or runs the fund may read: aggregates per call and per meeting,
+never an application of one State."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import login_required
+
+from meetings.auth.current import current_account
+from meetings.schedule.services import visible_meeting
+from meetings.sponsorship import calls, charts, queries
+from meetings.sponsorship.models import Application
+
+bp = Blueprint("sponsorship", __name__, url_prefix="/sponsorship/reports")
+
+
+@bp.get("/calls/<int:call_id>")
+@login_required
+def call_report(call_id: int) -> ResponseReturnValue:
+    found = calls.get_call(call_id)
+    return render_template(
+        "sponsorship/report.html",
+        report=queries.report(
+            current_account(), Application.call_id == found.id, title=found.title
+        ),
+        chart_url=url_for(".call_chart", call_id=call_id),
+        export_url=None,
+    )
+
+
+@bp.get("/calls/<int:call_id>/chart.svg")
+@login_required
+def call_chart(call_id: int) -> ResponseReturnValue:
+    found = calls.get_call(call_id)
+    data = queries.report(current_account(), Application.call_id == found.id, title=found.title)
+    return charts.svg_response(charts.by_region(data))
+
+
+@bp.get("/meetings/<code>")
+@login_required
+def meeting_report(code: str) -> ResponseReturnValue:
+    actor = current_account()
+    meeting = visible_meeting(actor, code)
+    return render_template(
+        "sponsorship/report.html",
+        report=queries.report(actor, Application.meeting_id == meeting.id, title=meeting.title),
+        chart_url=url_for(".meeting_chart", code=meeting.code),
+        export_url=None,
+    )
+
+
+@bp.get("/meetings/<code>/chart.svg")
+@login_required
+def meeting_chart(code: str) -> ResponseReturnValue:
+    actor = current_account()
+    meeting = visible_meeting(actor, code)
+    data = queries.report(actor, Application.meeting_id == meeting.id, title=meeting.title)
+    return charts.svg_response(charts.by_region(data))
+
+
+@bp.get("")
+@login_required
+def index() -> ResponseReturnValue:
+    actor = current_account()
+    queries.require_report_reader(actor)
+    return render_template("sponsorship/reports.html", calls=calls.calls())
