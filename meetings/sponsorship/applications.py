@@ -117,6 +117,10 @@ def start(
     if meeting is None:
         raise DomainError(_("Choose one of the call's meetings."), field="meeting_id")
     rules.check_one_per_state(meeting, state)
+    rules.check_dsa_days(call, meeting, data.dsa_days)
+    _check_money(data)
+    if data.registration_id is not None and data.new_nominee is None:
+        nominees.nominee(meeting, state, data.registration_id)
     application = Application(
         call=call, meeting=meeting, state=state, created_by_id=actor.id if actor else None
     )
