@@ -86,6 +86,7 @@ class ApplicationForm(PersonFields):
         description=_l("A member of your delegation to the meeting; or add a new one below."),
         choices=[],
         validators=[Optional()],
+        validate_choice=False,  # the service says which person is not a member, and why
     )
     new_nominee = BooleanField(_l("The nominee is not registered yet: register them now"))
     capital_based = BooleanField(
@@ -129,7 +130,7 @@ class DecisionForm(FlaskForm):
 class ReviewForm(FlaskForm):
     score = SelectField(
         _l("Score"),
-        choices=[("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")],
+        choices=options((n, n) for n in ("5", "4", "3", "2", "1")),
         description=_l("5 is strongest."),
     )
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
