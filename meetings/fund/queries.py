@@ -48,18 +48,23 @@ class DonorTotal:
 
 
 def given_by_donor(*conditions: Any) -> list[DonorTotal]:
-    """What each donor gave, net of refunds and lost disputes, largest first (one query)."""
-    rows = db.session.execute(
+    """What each donor gave, net of refunds and lost disputes, largest first (one query).
+    ``conditions`` may name ``Contribution`` and ``LedgerEntry`` columns."""
+    totals = (
         sa.select(
-            Donor,
-            sa.func.sum(_NET_GIVEN),
-            sa.func.count(sa.distinct(LedgerEntry.contribution_id)),
+            Contribution.donor_id.label("donor_id"),
+            sa.func.sum(_NET_GIVEN).label("given"),
+            sa.func.count(sa.distinct(LedgerEntry.contribution_id)).label("contributions"),
         )
-        .join(Contribution, Contribution.donor_id == Donor.id)
         .join(LedgerEntry, LedgerEntry.contribution_id == Contribution.id)
         .where(*conditions)
-        .group_by(Donor.id)
-        .order_by(sa.func.sum(_NET_GIVEN).desc(), Donor.name)
+        .group_by(Contribution.donor_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Donor, totals.c.given, totals.c.contributions)
+        .join(totals, totals.c.donor_id == Donor.id)
+        .order_by(totals.c.given.desc(), Donor.name)
     ).all()
     return [DonorTotal(donor, Money(int(total or 0), "USD"), count) for donor, total, count in rows]
 
@@ -252,7 +257,7 @@ def donor_records(donor: Donor) -> DonorRecords:
     years = sorted(
         {c.value_date.year for c in contributions_of if c.value_date is not None}, reverse=True
     )
-    totals = given_by_donor(Donor.id == donor.id)
+    totals = given_by_donor(Contribution.donor_id == donor.id)
     return DonorRecords(
         donor=donor,
         pledges=pledges.pledge_rows(Pledge.donor_id == donor.id),

@@ -112,7 +112,6 @@ def bulk_contributions(count: int, *, donors: int = 20) -> None:
         return
     people = [make_donor() for _ in range(donors)]
     db.session.flush()
-    first_id = (db.session.scalar(sa.select(sa.func.max(Contribution.id))) or 0) + 1
     first_sequence = (db.session.scalar(sa.select(sa.func.max(LedgerEntry.sequence))) or 0) + 1
     first_receipt = (
         db.session.scalar(sa.select(sa.func.max(Contribution.receipt_number))) or 0
@@ -122,7 +121,6 @@ def bulk_contributions(count: int, *, donors: int = 20) -> None:
         day = date(2017 + (n % 36) // 12, (n % 12) + 1, 1 + n % 28)
         contributions_rows.append(
             {
-                "id": first_id + n,
                 "donor_id": people[n % donors].id,
                 "amount_minor": 10_000 + n,
                 "currency": "USD",
@@ -137,17 +135,21 @@ def bulk_contributions(count: int, *, donors: int = 20) -> None:
                 "dispute_open": False,
             }
         )
+    ids = db.session.scalars(
+        sa.insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
+        contributions_rows,
+    ).all()
+    for n, contribution_id in enumerate(ids):
         entries.append(
             {
                 "sequence": first_sequence + n,
                 "kind": "contribution_received",
                 "usd_amount_minor": 10_000 + n,
-                "contribution_id": first_id + n,
-                "source": f"contribution:{first_id + n}:received",
+                "contribution_id": contribution_id,
+                "source": f"contribution:{contribution_id}:received",
                 "description": "bulk",
-                "occurred_on": day,
+                "occurred_on": contributions_rows[n]["value_date"],
             }
         )
-    db.session.execute(sa.insert(Contribution), contributions_rows)
     db.session.execute(sa.insert(LedgerEntry), entries)
     db.session.commit()
