@@ -4,10 +4,15 @@
 # without them.
 SECRET_KEY = None
 DATABASE_URL = None
-REQUIRED_SETTINGS = ("SECRET_KEY", "DATABASE_URL")
+REQUIRED_SETTINGS = ("SECRET_KEY", "DATABASE_URL", "PUBLIC_URL")
+PUBLIC_URL = None  # MEETINGS_PUBLIC_URL, e.g. https://meetings.example.org
+# Requests for any other host are refused (400); by default only the public address's host.
+TRUSTED_HOSTS = None
 
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 PREFERRED_URL_SCHEME = "https"
 MAIL_BACKEND = "smtp"
+# HTTP Strict Transport Security: browsers keep to HTTPS for a year (the proxy may send it instead).
+HSTS_SECONDS = 31_536_000

@@ -7,10 +7,10 @@ import os
 from importlib import import_module
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wrappers import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "config"
@@ -62,6 +62,8 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             "refusing to start in production without "
             + ", ".join(f"MEETINGS_{name}" for name in missing)
         )
+    if environment == "production":
+        check_production(app)
 
     url = _database_url(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
@@ -74,6 +76,34 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+# Secret keys that must never sign a production session.
+KNOWN_KEYS = frozenset(
+    {"development-only-secret-key-do-not-use-in-production", "testing-secret-key", "changeme"}
+)
+
+
+def check_production(app: Flask) -> None:
+    """Production refuses to start half-safe: a short or published secret key, debug mode, or
+    no public address (from which e-mailed links are built and served hosts are checked)."""
+    key = str(app.config.get("SECRET_KEY") or "")
+    if len(key) < 32 or key in KNOWN_KEYS:
+        raise RuntimeError("MEETINGS_SECRET_KEY must be a random secret of at least 32 characters")
+    if app.config.get("DEBUG") or os.environ.get("FLASK_DEBUG") in ("1", "true"):
+        raise RuntimeError("debug mode cannot be on in production")
+    public = urlsplit(str(app.config.get("PUBLIC_URL") or ""))
+    if public.scheme not in ("http", "https") or not public.hostname:
+        raise RuntimeError(
+            "MEETINGS_PUBLIC_URL must be the site's address, e.g. https://meetings.example.org"
+        )
+    if not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [public.hostname]
+    if not app.config.get("REDIS_URL"):
+        logging.getLogger("meetings").warning(
+            "MEETINGS_REDIS_URL is not set: rate limits and caches are kept per process, so with "
+            "several workers an attacker gets several times the allowed attempts."
+        )
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -104,11 +134,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from meetings.demo import init_app as init_demo
     from meetings.errors import register_error_handlers
+    from meetings.mail_cli import init_app as init_mail_cli
     from meetings.templating import register_templating
 
     register_error_handlers(app)
     register_templating(app)
     init_demo(app)
+    init_mail_cli(app)
     for name in FEATURES:
         import_module(f"meetings.{name}").init_app(app)
     return app
@@ -144,7 +176,6 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from meetings.db import mark_read_only, reset_read_only
-    from meetings.security import content_security_policy
 
     @app.before_request
     def sqlite_transactions_for_safe_methods() -> None:
@@ -159,10 +190,6 @@ def _register_request_hooks(app: Flask) -> None:
         if token is not None:
             reset_read_only(token)
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", content_security_policy())
-        return response
+    from meetings.security import init_app as init_security
+
+    init_security(app)

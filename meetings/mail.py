@@ -1,7 +1,12 @@
-"""Sending e-mail: messages are queued on the database session and delivered after it commits.
+"""E-mail through a transactional outbox.
 
-A service calls :func:`queue`; nothing leaves the building unless the transaction that decided to
-send it commits. Rolled-back work sends nothing.
+A service calls :func:`queue`: the message becomes a row of ``outbox_message`` in the same
+transaction as the change that causes it — rolled back with it, committed with it. Nothing is
+sent inside a request. ``flask mail worker`` (started by ``make run`` beside the server; one per
+deployment, and safe to run twice) sends what is due: it claims a few rows under a lease, sends
+them outside any transaction with a timeout, and marks each sent, or schedules a retry with
+backoff; after the last attempt a message stays, failed, for an administrator to see and retry.
+Nothing is lost when the SMTP server or the worker is down.
 """
 
 from __future__ import annotations
@@ -9,23 +14,29 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy.orm import Session, scoped_session
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
+
+from meetings import clock
+from meetings.db import Base, enum_type
 
 if TYPE_CHECKING:
     from flask import Flask
 
-from flask import current_app
-
-from meetings.db import AfterCommit
-
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,51 @@ class Message:
     body: str
     reply_to: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Base):
+    """One e-mail to send, written in the transaction that decided to send it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
+    headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_type(OutboxStatus), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    leased_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+def queue(session: Session | scoped_session[Any], message: Message) -> None:
+    """Send ``message`` once the transaction of ``session`` commits; nothing if it rolls back."""
+    session.add(
+        OutboxMessage(
+            to=message.to[:254],
+            subject=message.subject[:300],
+            body=message.body,
+            reply_to=message.reply_to,
+            headers=dict(message.headers),
+        )
+    )
+
+
+# --- backends ------------------------------------------------------------------------------------
 
 
 class MailBackend(Protocol):
@@ -52,10 +108,7 @@ class FileBackend:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
-        log.info("mail to %s: %s (saved to %s)", message["To"], message["Subject"], path)
-        body = message.get_body(("plain",))
-        if body is not None:
-            log.info("%s", body.get_content())
+        log.info("mail to %s: %s (%s)", message["To"], message["Subject"], path)
 
 
 class SMTPBackend:
@@ -65,9 +118,10 @@ class SMTPBackend:
         self.username = config.get("SMTP_USERNAME")
         self.password = config.get("SMTP_PASSWORD")
         self.starttls = bool(config.get("SMTP_STARTTLS", True))
+        self.timeout = float(config.get("SMTP_TIMEOUT", 20))
 
     def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
                 smtp.starttls()
             if self.username:
@@ -112,39 +166,98 @@ class Mailer:
             raise RuntimeError("the outbox exists only with the memory mail backend")
         return backend.outbox
 
-    def build(self, message: Message) -> EmailMessage:
+    def build(self, row: OutboxMessage) -> EmailMessage:
         email = EmailMessage()
         email["From"] = current_app.config["MAIL_SENDER"]
-        email["To"] = message.to
-        email["Subject"] = message.subject
+        email["To"] = row.to
+        email["Subject"] = row.subject
         email["Date"] = format_datetime(datetime.now(UTC))
         email["Message-ID"] = make_msgid(domain="meetings")
-        if message.reply_to:
-            email["Reply-To"] = message.reply_to
-        for name, value in message.headers.items():
+        if row.reply_to:
+            email["Reply-To"] = row.reply_to
+        for name, value in (row.headers or {}).items():
             email[name] = value
-        email.set_content(message.body)
+        email.set_content(row.body)
         return email
 
-    def deliver(self, messages: list[Message]) -> None:
-        backend = self.backend
-        for message in messages:
-            try:
-                backend.send(self.build(message))
-            except (OSError, smtplib.SMTPException):
-                log.exception("could not send mail to %s: %s", message.to, message.subject)
+
+# --- the worker ----------------------------------------------------------------------------------
 
 
-def _deliver(messages: list[Message]) -> None:
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after each failure, at most six hours."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=6))
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def deliver_due(
+    session: Session | scoped_session[Any],
+    commit: Callable[[], None],
+    *,
+    limit: int = 50,
+    only: Collection[int] | None = None,
+) -> Delivery:
+    """Send what is due: claim up to ``limit`` rows under a lease (so that a second worker
+    leaves them alone), ``commit``, send each outside any transaction, record the outcome."""
     from meetings.extensions import mail
 
-    mail.deliver(messages)
+    now = clock.now()
+    claim = (
+        sa.select(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if only is not None:
+        claim = claim.where(OutboxMessage.id.in_(list(only)))
+    if session.get_bind().dialect.name == "postgresql":
+        claim = claim.with_for_update(skip_locked=True)
+    rows = list(session.scalars(claim))
+    for row in rows:
+        row.leased_until = now + LEASE
+        row.attempts += 1
+    commit()
+    result = Delivery()
+    for row in rows:
+        try:
+            mail.backend.send(mail.build(row))
+        except (OSError, smtplib.SMTPException) as error:
+            log.warning(
+                "mail %s to %s not sent (attempt %d): %s", row.id, row.to, row.attempts, error
+            )
+            row.last_error = f"{type(error).__name__}: {error}"[:2000]
+            row.leased_until = None
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = OutboxStatus.FAILED
+                result.failed += 1
+            else:
+                row.next_attempt_at = clock.now() + backoff(row.attempts)
+                result.retried += 1
+        else:
+            row.status = OutboxStatus.SENT
+            row.sent_at = clock.now()
+            row.leased_until = None
+            row.last_error = None
+            result.sent += 1
+        commit()
+    return result
 
 
-# Messages are sent once the transaction that decided to send them commits; dropped otherwise.
-_outbox: AfterCommit[Message] = AfterCommit("meetings_outbox", _deliver)
-
-
-def queue(session: Session | scoped_session[Any], message: Message) -> None:
-    """Send ``message`` once ``session`` commits; drop it if the session rolls back."""
-    _outbox.add(session, message)
+def retry(session: Session | scoped_session[Any], message_id: int) -> None:
+    """An administrator asks for a failed message to be tried again now."""
+    row = session.get(OutboxMessage, message_id)
+    if row is not None and row.status is not OutboxStatus.SENT:
+        row.status = OutboxStatus.PENDING
+        row.attempts = 0
+        row.next_attempt_at = clock.now()
+        row.leased_until = None

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from meetings.extensions import db
 
 T = TypeVar("T")
+MAX_PAGE = 100_000  # a page number beyond any list (and beyond a database offset) is read as this
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Page(Generic[T]):
 
 def paginate(query: sa.Select[Any], *, page: int, per_page: int) -> Page[Any]:
     """Run ``query`` (already ordered) for one page. ``page`` below 1 is read as 1."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     total = (
         db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
         or 0

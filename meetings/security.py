@@ -1,8 +1,26 @@
-"""The Content-Security-Policy and the other security headers of every response."""
+"""What every request and response goes through: odd input refused before it reaches a view
+(NUL bytes, ids beyond 64 bits), and the security headers of every answer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, abort, request
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+from werkzeug.wrappers import Response
+
+# Ids in addresses: a number beyond this is no record of ours (404, not an overflow).
+MAX_ID = 2**31 - 1
+
+
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` that matches only numbers a database integer column can hold."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def content_security_policy(*, form_action: Iterable[str] = ()) -> str:
@@ -13,3 +31,40 @@ def content_security_policy(*, form_action: Iterable[str] = ()) -> str:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         f"object-src 'none'; base-uri 'self'; form-action {targets}; frame-ancestors 'none'"
     )
+
+
+def _has_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
+
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        """A NUL byte is in no name, code or text of ours; PostgreSQL cannot store one."""
+        if "\x00" in request.path:
+            abort(404)
+        if (
+            _has_nul(request.args.values())
+            or _has_nul(k for k in request.args)
+            or _has_nul(request.cookies.values())
+            or (request.method == "POST" and _has_nul(request.form.values()))
+        ):
+            abort(400)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Content-Security-Policy", content_security_policy())
+        seconds = int(app.config.get("HSTS_SECONDS") or 0)
+        if seconds:
+            headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+        if request.endpoint != "static" and current_user and current_user.is_authenticated:
+            # What a logged-in person sees is theirs: no shared or browser cache keeps it.
+            headers["Cache-Control"] = "private, no-store"
+            headers.add("Vary", "Cookie")
+        return response

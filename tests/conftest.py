@@ -25,7 +25,9 @@ from meetings.extensions import db, mail
 from meetings.reference.services import load_reference_data
 from tests.factories.auth import make_user
 from tests.support import Client, QueryCounter, count_queries
+from tests.support import outbox as sent_mail
 from tests.support.concurrency import committed_context, reference_tables
+from tests.support.outbox import Outbox
 
 
 def _reset_schema(url: str) -> None:
@@ -102,6 +104,7 @@ def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     request.getfixturevalue("connection")
     with app.app_context():
         mail.outbox.clear()
+        sent_mail.committed.clear()
         yield
 
 
@@ -120,8 +123,9 @@ def client(app: Flask) -> Client:
 
 
 @pytest.fixture
-def outbox() -> list[Any]:
-    return mail.outbox
+def outbox() -> Outbox:
+    """The mail sent so far (reading it runs the outbox worker once, as in production)."""
+    return Outbox()
 
 
 @pytest.fixture

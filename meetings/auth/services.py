@@ -62,7 +62,7 @@ def register_user(*, email: str, password: str, full_name: str, locale: str | No
         email=email,
         full_name=full_name,
         password_hash=hash_password(password),
-        locale=locale or None,
+        locale=locale if locale in current_app.config["LANGUAGES"] else None,
         calendar_token=secrets.token_urlsafe(24),
     )
     user.role_assignments.append(RoleAssignment(role=Role.DELEGATE))
@@ -96,7 +96,9 @@ def end_all_sessions(user: User) -> None:
 def load_session_user(identifier: str) -> User | None:
     """Flask-Login's user loader: ``<id>.<session_version>``; a stale version loads nobody."""
     user_id, _sep, version = identifier.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+    if not (
+        user_id.isdecimal() and version.isdecimal() and len(user_id) <= 9 and len(version) <= 9
+    ):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
@@ -281,8 +283,9 @@ def create_admin(*, email: str, password: str, full_name: str) -> User:
 def list_users(actor: User, *, search: str = "", page: int = 1, per_page: int = 50) -> Page[User]:
     require(actor, Permission.MANAGE_USERS)
     query = sa.select(User)
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
+    search = search.strip()[:100]
+    if search:
+        pattern = f"%{search.lower().replace('%', '').replace('_', '')}%"
         query = query.where(
             sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern))
         )

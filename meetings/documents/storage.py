@@ -61,6 +61,14 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def clean_name(filename: str | None) -> str:
+    """The file's own name, as shown and offered on download: its last part, without control
+    characters (a NUL would make every later download fail), at most 200 characters."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and c not in '"\r\n')
+    return name.strip()[:200] or "document"
+
+
 def upload_limit_mb() -> int:
     """MEETINGS_UPLOAD_MAX_BYTES in whole megabytes, for messages and hints."""
     return max(1, int(current_app.config["UPLOAD_MAX_BYTES"]) // 2**20)
@@ -85,7 +93,7 @@ def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Uploa
         raise DomainError(
             _("The file is not a PDF, PNG or JPEG document (whatever its name says)."), field=field
         )
-    name = Path(filename or "document").name[:200] or "document"
+    name = clean_name(filename)
     return Upload(data=data, original_name=name, content_type=kind[0], extension=kind[1])
 
 

@@ -51,8 +51,8 @@ def set_cap(
     """At most ``limit`` active registrations per organisation of ``kind``; None lifts the cap."""
     if actor is not None:
         require(actor, Permission.MANAGE_REGISTRATIONS)
-    if limit is not None and limit < 1:
-        raise DomainError(_("The cap must be at least 1."), field="max_participants")
+    if limit is not None and not 1 <= limit <= 10_000:
+        raise DomainError(_("The cap must be between 1 and 10,000."), field="max_participants")
     cap = db.session.scalar(
         sa.select(ParticipationCap).where(
             ParticipationCap.meeting_id == meeting.id, ParticipationCap.organisation_kind == kind

@@ -192,7 +192,10 @@ class CapForm(FlaskForm):
     max_participants = IntegerField(
         _l("Most participants per organization"),
         description=_l("Leave empty to lift the cap."),
-        validators=[Optional(), NumberRange(min=1, message=_l("The cap must be at least 1."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10_000, message=_l("Between 1 and 10,000.")),
+        ],
     )
 
 

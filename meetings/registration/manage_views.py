@@ -43,7 +43,7 @@ E = TypeVar("E", bound=Enum)
 
 def _int(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and len(value) <= 9 else None
 
 
 def _enum(kind: type[E], name: str) -> E | None:
@@ -87,7 +87,9 @@ def bulk_accredit() -> ResponseReturnValue:
     back = safe_next(request.form.get("back")) or url_for(".registrations")
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
-    ids = [int(v) for v in request.form.getlist("registration") if v.isdigit()]
+    ids = [
+        int(v) for v in request.form.getlist("registration")[:1000] if v.isdecimal() and len(v) <= 9
+    ]
     outcome = perform(
         lambda: workflow.bulk_transition(
             user, queries.registrations_by_id(user, ids), RegistrationStatus.ACCREDITED

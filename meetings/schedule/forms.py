@@ -58,7 +58,7 @@ class RoomForm(FlaskForm):
         _l("Capacity"),
         validators=[
             DataRequired(_l("Enter the number of seats.")),
-            NumberRange(min=1, message=_l("The capacity must be at least 1.")),
+            NumberRange(min=1, max=100_000, message=_l("Between 1 and 100,000 seats.")),
         ],
     )
 
@@ -74,7 +74,10 @@ class SittingForm(FlaskForm):
     number = IntegerField(
         _l("Number"),
         description=_l("Leave empty to take the next number."),
-        validators=[Optional(), NumberRange(min=1, message=_l("The number must be 1 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message=_l("Between 1 and 100,000.")),
+        ],
     )
     kind = SelectField(_l("Kind"), choices=options(SITTING_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])

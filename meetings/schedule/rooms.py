@@ -27,8 +27,8 @@ def _room_values(data: RoomData, room_id: int | None) -> dict[str, object]:
     name, building = data.name.strip(), data.building.strip()
     if not name:
         raise DomainError(_("Enter the name of the room."), field="name")
-    if data.capacity < 1:
-        raise DomainError(_("The capacity must be at least 1."), field="capacity")
+    if not 1 <= data.capacity <= 100_000:
+        raise DomainError(_("Between 1 and 100,000 seats."), field="capacity")
     query = sa.select(Room.id).where(Room.name == name, Room.building == building)
     if room_id is not None:
         query = query.where(Room.id != room_id)

@@ -22,7 +22,7 @@ from meetings.schedule.models import (
     Process,
     Sitting,
 )
-from meetings.schedule.timezones import local_to_utc, zone_named
+from meetings.schedule.timezones import FIRST_YEAR, LAST_YEAR, local_to_utc, zone_named
 from meetings.workflow import Workflow, by_permission
 
 SECRETARIAT = frozenset({"secretariat"})
@@ -103,6 +103,12 @@ def _meeting_values(data: MeetingData) -> dict[str, object]:
     if not data.venue.strip():
         raise DomainError(_("Enter the venue."), field="venue")
     zone = zone_named(data.timezone)
+    for day, field in ((data.start_date, "start_date"), (data.end_date, "end_date")):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise DomainError(
+                _("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+                field=field,
+            )
     if data.end_date < data.start_date:
         raise DomainError(
             _("The meeting must end on or after the day it starts."), field="end_date"

@@ -86,8 +86,8 @@ def plan(meeting: Meeting, data: SittingData, zone: ZoneInfo | None = None) -> P
         raise DomainError(_("Enter a title."), field="title")
     if len(title) > 300:
         raise DomainError(_("Use at most 300 characters."), field="title")
-    if data.number is not None and data.number < 1:
-        raise DomainError(_("The number must be 1 or more."), field="number")
+    if data.number is not None and not 1 <= data.number <= 100_000:
+        raise DomainError(_("The number must be between 1 and 100,000."), field="number")
     if data.end <= data.start:
         raise DomainError(_("The end must be after the start."), field="end")
     zone = zone or meeting.zone

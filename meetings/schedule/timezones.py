@@ -30,9 +30,18 @@ def zone_named(name: str, *, field: str = "timezone") -> ZoneInfo:
     return ZoneInfo(name)
 
 
+# Dates the application deals in: years beyond these are typing slips (and would overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def local_to_utc(day: date, clock: time, zone: ZoneInfo, *, field: str = "starts_at") -> datetime:
     """``day`` at ``clock`` in ``zone``, as aware UTC. A wall-clock time skipped by a daylight-
     saving change does not exist and is refused; a repeated one means its first occurrence."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(
+            _("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+            field=field,
+        )
     local = datetime.combine(day, clock, tzinfo=zone)
     utc = local.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):

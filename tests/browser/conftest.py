@@ -73,6 +73,8 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(browser_app: Flask) -> Iterator[LiveServer]:
     with LiveServer(browser_app) as server:
+        # Links in e-mails and to payment providers are built from the public address.
+        browser_app.config["PUBLIC_URL"] = server.url
         yield server
 
 

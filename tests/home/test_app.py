@@ -79,6 +79,7 @@ def test_production_refuses_to_start_without_secret_key_and_database(monkeypatch
 def test_production_uses_secure_cookies_and_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("MEETINGS_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("MEETINGS_DATABASE_URL", "postgresql://app@db.internal/meetings")
+    monkeypatch.setenv("MEETINGS_PUBLIC_URL", "https://meetings.example.org")
     app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

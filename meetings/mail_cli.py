@@ -1,0 +1,47 @@
+"""``flask mail``: the worker that sends the outbox, and a look at what waits or failed."""
+
+from __future__ import annotations
+
+import time
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from meetings.extensions import db
+from meetings.mail import OutboxMessage, OutboxStatus, deliver_due
+
+cli = AppGroup("mail", help="The outbox of e-mail.")
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between two looks.")
+def worker_command(once: bool, interval: float) -> None:
+    """Send the outbox, retrying with backoff. Safe to run twice: rows are leased."""
+    while True:
+        try:
+            result = deliver_due(db.session, db.session.commit)
+        finally:
+            db.session.remove()
+        if result.sent or result.retried or result.failed:
+            click.echo(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}")
+        if once:
+            return
+        time.sleep(interval)
+
+
+@cli.command("status")
+def status_command() -> None:
+    """How many messages wait, were sent, or failed."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    ).all()
+    counts = {status: n for status, n in rows}  # noqa: C416  (rows of two columns)
+    for status in OutboxStatus:
+        click.echo(f"{status.value}: {counts.get(status, 0)}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(cli)
