@@ -94,7 +94,9 @@ def test_apply_review_offer_accept_travel_attend_settle(
     document.write_bytes(PDF)
 
     focal = _log_in(browser, live_server, sponsorship_case["focal"])
-    focal.get_by_role("link", name="Apply for sponsorship").click()
+    focal.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Apply for sponsorship"
+    ).click()
     focal.get_by_role("link", name="Apply for Sierra Leone").click()
     nominee = focal.get_by_label("Nominee", exact=True)
     option = nominee.locator("option", has_text="Fatmata Kamara").get_attribute("value")
