@@ -35,7 +35,7 @@ UPLOAD_FOLDER = None  # None: instance/uploads
 # Accounts
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_RESET_MAX_AGE = 3600  # seconds
-LOGIN_RATE_LIMIT = "5 per minute"  # per client address and, separately, per account
+LOGIN_RATE_LIMIT = "5 per minute"  # failed logins per account, whatever the address
 RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = True
 
@@ -80,3 +80,9 @@ FUND_BANK_DETAILS = (
 
 # Sponsorship: an offer above this many US dollars needs a second administrator's approval.
 SPONSORSHIP_FOUR_EYES_USD = 5_000
+
+# Rate limits (per client address unless said; shared between workers through Redis when
+# MEETINGS_REDIS_URL is set). Only failed logins count.
+LOGIN_ADDRESS_RATE_LIMIT = "50 per minute"  # failed logins from one address (a venue shares one)
+SIGNUP_RATE_LIMIT = "10 per hour"  # each sign-up costs an Argon2id hash
+RESET_RATE_LIMIT = "5 per 15 minutes"  # password-reset requests, per address and per account

@@ -55,7 +55,7 @@ def _account(spec: DemoAccount) -> User:
     user = accounts.user_by_email(spec.email)
     if user is None:
         user = accounts.register_user(
-            email=spec.email, password=DEMO_PASSWORD, full_name=spec.full_name
+            email=spec.email, password=DEMO_PASSWORD, full_name=spec.full_name, verified=True
         )
     if not user.has_role(spec.role):
         scope = accounts.RoleScope()

@@ -40,6 +40,7 @@ class RegisterForm(FlaskForm):
             EqualTo("password", _l("The two passwords are not the same.")),
         ],
     )
+    next = HiddenField()
 
 
 class LoginForm(FlaskForm):

@@ -36,6 +36,9 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     last_login_at: Mapped[datetime | None]
+    # Set when the person proved they read mail at ``email`` (a signed link); until then nothing
+    # is linked to the account by its address, and it receives only the verification message.
+    email_verified_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     # Secret part of the personal calendar feed address; replaced to revoke the old address.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -77,6 +80,10 @@ class User(Base):
             if assignment.role is Role.FOCAL_POINT:
                 return assignment
         return None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

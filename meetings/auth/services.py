@@ -49,8 +49,16 @@ def user_for_admin(actor: User, user_id: int) -> User:
     return get_user(user_id)
 
 
-def register_user(*, email: str, password: str, full_name: str, locale: str | None = None) -> User:
-    """Create an account holding the delegate role."""
+def register_user(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    locale: str | None = None,
+    verified: bool = False,
+) -> User:
+    """Create an account holding the delegate role (``verified`` for accounts made by the
+    system, whose address is known to be right)."""
     email = normalise_email(email)
     full_name = full_name.strip()
     if not full_name:
@@ -64,6 +72,7 @@ def register_user(*, email: str, password: str, full_name: str, locale: str | No
         password_hash=hash_password(password),
         locale=locale if locale in current_app.config["LANGUAGES"] else None,
         calendar_token=secrets.token_urlsafe(24),
+        email_verified_at=clock.now() if verified else None,
     )
     user.role_assignments.append(RoleAssignment(role=Role.DELEGATE))
     db.session.add(user)
@@ -195,7 +204,20 @@ def reset_password(token: str, new_password: str) -> User:
     user.password_changed_at = clock.now()
     end_all_sessions(user)
     record(user, "user.password_reset", user)
+    mark_verified(user)  # the link reached this address
     return user
+
+
+def mark_verified(user: User) -> None:
+    """The address is proven (a verification link, a password-reset link, an invitation sent
+    to it): what waited for the address is linked to the account."""
+    if user.is_verified:
+        return
+    user.email_verified_at = clock.now()
+    db.session.flush()
+    record(user, "user.email_verified", user)
+    for hook in current_app.extensions.get("meetings_on_email_verified", []):
+        hook(user)
 
 
 # --- roles ---------------------------------------------------------------------------------------
@@ -274,7 +296,7 @@ def create_admin(*, email: str, password: str, full_name: str) -> User:
     """For ``flask users create-admin``: a new account, or an existing one, made administrator."""
     user = user_by_email(email)
     if user is None:
-        user = register_user(email=email, password=password, full_name=full_name)
+        user = register_user(email=email, password=password, full_name=full_name, verified=True)
     if not user.has_role(Role.ADMIN):
         grant_role(None, user, Role.ADMIN)
     return user

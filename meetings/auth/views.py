@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     current_app,
@@ -15,8 +17,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
 
-from meetings.auth import services
+from meetings.auth import services, verification
 from meetings.auth.current import current_account
 from meetings.auth.forms import (
     ChangePasswordForm,
@@ -28,17 +31,23 @@ from meetings.auth.forms import (
 )
 from meetings.auth.models import User
 from meetings.extensions import limiter
-from meetings.forms import perform, safe_next, status_for, submit_form
+from meetings.forms import act, perform, run, safe_next, status_for, submit_form
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
+def _limit(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
 
 
 def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
+    """The account an attempt is about, normalised (case variants count as one)."""
+    return "account:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response: Response) -> bool:
+    """Only failed attempts count: at a venue hundreds of delegates log in from one address."""
+    return response.status_code != 302
 
 
 def _start_session(user: User) -> None:
@@ -48,33 +57,53 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_limit("SIGNUP_RATE_LIMIT"), methods=["POST"])
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
-    form = RegisterForm()
-    if form.validate_on_submit():
-        outcome = perform(
-            lambda: services.register_user(
-                email=form.email.data or "",
-                password=form.password.data or "",
-                full_name=form.full_name.data or "",
-                locale=request.cookies.get("language"),
-            ),
-            form=form,
-        )
-        if outcome.value is not None:
-            _start_session(outcome.value)
-            flash(
-                _("Welcome, %(name)s. Your account is ready.", name=outcome.value.full_name),
-                "success",
-            )
-            return redirect(url_for("home.dashboard"))
+    form = RegisterForm(next=request.args.get("next", ""))
+    if form.validate_on_submit() and perform(
+        lambda: verification.sign_up(
+            email=form.email.data or "",
+            password=form.password.data or "",
+            full_name=form.full_name.data or "",
+            locale=request.cookies.get("language"),
+            next_url=safe_next(form.next.data),
+        ),
+        form=form,
+    ):
+        # The same answer whether the address was new or had an account already.
+        return render_template("auth/verify_sent.html", email=form.email.data)
     return render_template("auth/register.html", form=form), status_for(form)
 
 
+@bp.get("/verify/<token>")
+def verify_email(token: str) -> ResponseReturnValue:
+    try:
+        user = run(lambda: verification.verify(token))
+    except verification.InvalidVerificationLink as error:  # a bad link gets its own page
+        return render_template("auth/verify_invalid.html", reason=error.message), 400
+    _start_session(user)
+    flash(_("Your e-mail address is confirmed. Welcome, %(name)s.", name=user.full_name), "success")
+    return redirect(safe_next(request.args.get("next")) or url_for("home.dashboard"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit(_limit("SIGNUP_RATE_LIMIT"))
+def resend_verification() -> ResponseReturnValue:
+    return act(
+        lambda: verification.resend(current_account()),
+        success=_("We sent a new link to your address."),
+        back=url_for("home.dashboard"),
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_account_key, methods=["POST"])
+@limiter.limit(_limit("LOGIN_ADDRESS_RATE_LIMIT"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("LOGIN_RATE_LIMIT"), key_func=_account_key, methods=["POST"], deduct_when=_failed
+)
 def login() -> ResponseReturnValue:
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
@@ -101,7 +130,8 @@ def logout() -> ResponseReturnValue:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), key_func=_account_key, methods=["POST"])
 def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit() and perform(
@@ -112,7 +142,7 @@ def forgot_password() -> ResponseReturnValue:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_limit("RESET_RATE_LIMIT"), methods=["POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     try:
         services.user_for_reset_token(token)

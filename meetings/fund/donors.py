@@ -121,8 +121,10 @@ def link_account(actor: User, donor: Donor, email: str) -> User:
     """Let the account with ``email`` act for ``donor`` (and hold the donor role)."""
     require(actor, Permission.MANAGE_FUND)
     user = accounts.user_by_email(email)
-    if user is None:
-        raise DomainError(_("There is no account with this e-mail address."), field="email")
+    if user is None or not user.is_verified:
+        raise DomainError(
+            _("There is no account with a confirmed address like this one."), field="email"
+        )
     link = db.session.get(DonorAccount, user.id)
     if link is not None and link.donor_id != donor.id:
         raise DomainError(_("This account already acts for another donor."), field="email")

@@ -12,8 +12,16 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission
+    from meetings.auth.verification import on_verified
     from meetings.demo import add_seeder
-    from meetings.registration import focal_views, labels, manage_views, models, views  # noqa: F401
+    from meetings.registration import (  # noqa: F401
+        focal_views,
+        labels,
+        manage_views,
+        models,
+        services,
+        views,
+    )
     from meetings.registration.demo import seed_registration
     from meetings.templating import NavItem, add_navigation
 
@@ -39,3 +47,4 @@ def init_app(app: Flask) -> None:
         ),
     )
     add_seeder(app, seed_registration)
+    on_verified(app, services.link_by_address)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from meetings import clock, mail
 from meetings.audit.services import record
 from meetings.auth.models import User
-from meetings.auth.services import normalise_email
+from meetings.auth.services import mark_verified, normalise_email
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.registration import access, rules
@@ -96,6 +96,8 @@ def invitation(token: str) -> Registration:
 
 def accept_invitation(actor: User, token: str, data: ParticipantData) -> Registration:
     registration = invitation(token)
+    if actor.email == registration.email:
+        mark_verified(actor)  # the invitation was sent to this address and opened
     if registration.user_id not in (None, actor.id):
         raise DomainError(_("This invitation has already been used or withdrawn."))
     values = clean(data)

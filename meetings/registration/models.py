@@ -151,6 +151,8 @@ class Registration(TimestampMixin, Base):
     __tablename__ = "registration"
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "email"),
+        # One registration per person (account) and meeting.
+        sa.UniqueConstraint("meeting_id", "user_id"),
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.Index("ix_registration_meeting_status", "meeting_id", "status"),
         sa.Index("ix_registration_meeting_name", "meeting_id", "family_name", "given_names"),

@@ -16,6 +16,7 @@ from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.auth.services import normalise_email, user_by_email
+from meetings.auth.verification import require_verified
 from meetings.documents.services import Upload, new_document
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
@@ -251,6 +252,8 @@ def _create_on_behalf(
     """A registration made by the focal point or the secretariat, who hold the nomination: no
     letter is needed, and it shows on the person's own account when they have one."""
     person = user_by_email(str(values["email"]))
+    if person is not None and not person.is_verified:
+        person = None  # linked once the owner of the address has proven it
     return _create(
         actor,
         meeting,
@@ -271,11 +274,16 @@ def register(
     letter: Upload | None,
     submit: bool,
 ) -> Registration:
-    """A delegate registers on their own: a draft, or submitted at once."""
+    """A delegate registers on their own, with the account's own verified address: a draft,
+    or submitted at once."""
     require(actor, Permission.REGISTER)
+    require_verified(actor)
     if not rules.window_is_open(meeting, clock.now()):
         raise DomainError(rules.window_message(meeting, clock.now()))
+    if own_registration(actor, meeting) is not None:
+        raise DomainError(_("You are already registered for this meeting."))
     values = clean(data)
+    values["email"] = actor.email  # one's own address: nobody registers in another's name
     state, organisation = _resolve(affiliation)
     delegation = delegation_of(meeting, state, organisation)
     assert delegation is not None
@@ -372,3 +380,24 @@ def register_late(
     )
     transition(actor, registration, RegistrationStatus.SUBMITTED)
     return registration
+
+
+def link_by_address(user: User) -> None:
+    """A newly verified account takes the registrations made for its address by a focal point
+    or the secretariat."""
+    db.session.execute(
+        sa.update(Registration)
+        .where(Registration.email == user.email, Registration.user_id.is_(None))
+        .values(user_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def own_registration(actor: User, meeting: Meeting) -> Registration | None:
+    """The actor's own registration for ``meeting``, if any."""
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.meeting_id == meeting.id,
+            sa.or_(Registration.user_id == actor.id, Registration.email == actor.email),
+        )
+    )

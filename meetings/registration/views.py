@@ -36,8 +36,7 @@ def register(code: str) -> ResponseReturnValue:
     meeting = visible_meeting(user, code)
     form = RegistrationForm()
     fill_affiliation_choices(form)
-    if request.method == "GET":
-        form.email.data = user.email
+    form.email.data = user.email  # one's own address, whatever was posted
     done = submit_form(
         form,
         lambda: services.register(

@@ -19,12 +19,14 @@ def make_user(
     state: State | None = None,
     organisation: Organisation | None = None,
     password: str = PASSWORD,
+    verified: bool = True,
 ) -> User:
     number = next(_sequence)
     user = services.register_user(
         email=email or f"person{number}@example.org",
         password=password,
         full_name=full_name or f"Person {number}",
+        verified=verified,
     )
     for role in roles:
         if role is Role.DELEGATE:

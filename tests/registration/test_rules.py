@@ -101,18 +101,60 @@ def test_registration_is_closed_unless_the_meeting_is_open_for_it() -> None:
 
 
 @pytest.mark.parametrize("email", ["same@example.org", "SAME@example.org", "Same@Example.Org"])
-def test_one_registration_per_person_and_meeting_whatever_the_letter_case(email: str) -> None:
+def test_one_registration_per_address_and_meeting_whatever_the_letter_case(email: str) -> None:
     meeting = make_open_meeting()
-    register(make_user(), meeting, email="same@example.org")
+    register(make_user(email="same@example.org"), meeting)
+    focal_point = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
+    delegation = access.delegation_for(
+        focal_point, services.focal_point_delegation(focal_point, meeting).id
+    )
     with pytest.raises(DomainError) as caught:
-        register(make_user(), meeting, email=email)
+        services.add_member(focal_point, delegation, person(email=email))
     assert caught.value.field == "email"
     assert "already registered" in caught.value.message
 
 
+def test_a_self_registration_uses_the_accounts_own_address() -> None:
+    user = make_user(email="owner@example.org")
+    registration = register(user, make_open_meeting(), email="someone.else@example.org")
+    assert registration.email == "owner@example.org"
+
+
+def test_an_account_registers_once_per_meeting() -> None:
+    meeting = make_open_meeting()
+    user = make_user()
+    register(user, meeting)
+    with pytest.raises(DomainError, match="already registered"):
+        register(user, meeting)
+
+
+def test_an_unverified_account_cannot_register_yet() -> None:
+    with pytest.raises(DomainError, match="Confirm your e-mail address first"):
+        register(make_user(verified=False), make_open_meeting())
+
+
+def test_the_database_holds_one_registration_per_person_and_meeting() -> None:
+    meeting = make_open_meeting()
+    user = make_user()
+    first = register(user, meeting)
+    db.session.add(
+        Registration(
+            meeting_id=meeting.id,
+            delegation_id=first.delegation_id,
+            category=first.category,
+            role=DelegationRole.ADVISER,
+            email="another.address@example.org",
+            user_id=user.id,
+        )
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
 def test_the_database_holds_one_registration_per_email_and_meeting() -> None:
     meeting = make_open_meeting()
-    first = register(make_user(), meeting, email="twin@example.org")
+    first = register(make_user(email="twin@example.org"), meeting)
     db.session.add(
         Registration(
             meeting_id=meeting.id,
