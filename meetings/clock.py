@@ -13,6 +13,10 @@ from datetime import UTC, datetime
 _standing_at: list[datetime] = []
 
 
+# Dates the application deals in: years beyond these are typing slips (and would overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def now() -> datetime:
     return _standing_at[-1] if _standing_at else datetime.now(UTC)
 

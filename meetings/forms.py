@@ -19,8 +19,9 @@ from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
+from wtforms import DateField, SelectChoice
 
+from meetings.clock import FIRST_YEAR, LAST_YEAR
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 
@@ -29,6 +30,20 @@ T = TypeVar("T")
 
 class ConfirmForm(FlaskForm):
     """A bare form for buttons that change state: it carries the CSRF token."""
+
+
+class Day(DateField):
+    """A date field that refuses years no meeting, pledge or deadline can have (a slip of the
+    keyboard, and beyond 9999 an overflow waiting to happen)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        # The date stays in ``data`` so that DataRequired does not replace this message with its
+        # own; the form does not validate, so nothing reads it.
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            raise ValueError(
+                _("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+            )
 
 
 # --- running a service call ----------------------------------------------------------------------

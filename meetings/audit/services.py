@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from meetings import clock
+from meetings.audit import subjects
 from meetings.audit.models import AuditEntry
+from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.extensions import db
 from meetings.pagination import Page, paginate
-
-if TYPE_CHECKING:
-    from meetings.auth.models import User
 
 
 def _plain(value: Any) -> Any:
@@ -44,6 +45,7 @@ def record(
         db.session.flush()
     identity = sa.inspect(target).identity
     entry = AuditEntry(
+        occurred_at=clock.now(),
         actor_id=actor.id if actor is not None else None,
         action=action,
         target_type=type(target).__tablename__,
@@ -70,10 +72,102 @@ def entries_for(target: Any) -> list[AuditEntry]:
     )
 
 
-def list_entries(actor: User, *, page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
-    """The newest entries first; the acting users are loaded with the page (no query per row)."""
+@dataclass(frozen=True)
+class AuditFilter:
+    who: str = ""  # part of the acting person's name or e-mail address
+    kind: str = ""  # a target type (table name)
+    since: date | None = None  # the first day shown (UTC) ...
+    until: date | None = None  # ... and the last
+
+
+def visible(actor: User) -> sa.ColumnElement[bool]:
+    """The entries ``actor`` may read: those of the kinds of record their permissions manage."""
     require(actor, Permission.VIEW_AUDIT_LOG)
+    if subjects.sees_undeclared(actor):
+        return sa.true()
+    tables = [subject.table for subject in subjects.readable_by(actor)]
+    return AuditEntry.target_type.in_(tables)
+
+
+def list_entries(
+    actor: User, filters: AuditFilter | None = None, *, page: int = 1, per_page: int = 50
+) -> Page[AuditEntry]:
+    """The newest entries first, of what ``actor`` manages; the acting users are loaded with the
+    page (no query per row)."""
+    filters = filters or AuditFilter()
     query = (
-        sa.select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+        sa.select(AuditEntry)
+        .where(visible(actor))
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
     )
+    if filters.kind:
+        query = query.where(AuditEntry.target_type == filters.kind)
+    if filters.who:
+        pattern = "%" + filters.who.strip().lower().replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            AuditEntry.actor_id.in_(
+                sa.select(User.id).where(
+                    sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern))
+                )
+            )
+        )
+    if filters.since is not None:
+        query = query.where(AuditEntry.occurred_at >= _midnight(filters.since))
+    if filters.until is not None:
+        query = query.where(AuditEntry.occurred_at < _midnight(filters.until + timedelta(days=1)))
     return paginate(query, page=page, per_page=per_page)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+# --- reading an entry ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+def changes(entry: AuditEntry) -> list[Change]:
+    """The fields an entry changed, as rows: on a creation every field, on an update only those
+    whose value differs (unchanged fields repeated in both halves are left out)."""
+    before = entry.before or {}
+    after = entry.after or {}
+    rows = []
+    for field in [*before, *(key for key in after if key not in before)]:
+        old, new = before.get(field), after.get(field)
+        if field in before and field in after and old == new:
+            continue
+        rows.append(Change(field=field.replace("_", " "), before=old, after=new))
+    return rows
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry: AuditEntry
+    kind: str
+    link: str | None
+    changes: list[Change]
+
+
+def present(entries: list[AuditEntry]) -> list[EntryView]:
+    """One page of entries ready to show: the kind of record in words, a link to it where it has a
+    page (one query per kind on the page, not per row), the changed fields as rows."""
+    links = subjects.links_for((entry.target_type, entry.target_id) for entry in entries)
+    views = []
+    for entry in entries:
+        subject = subjects.subject_of(entry.target_type)
+        views.append(
+            EntryView(
+                entry=entry,
+                kind=str(subject.label) if subject else entry.target_type.replace("_", " "),
+                link=links.get((entry.target_type, entry.target_id)),
+                changes=changes(entry),
+            )
+        )
+    return views

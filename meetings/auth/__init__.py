@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from meetings.auth import labels, manage_views, models, views  # noqa: F401
+    from meetings.auth.audit import add_audit_subjects
     from meetings.auth.cli import cli
     from meetings.auth.demo import seed_demo_accounts
     from meetings.auth.permissions import Permission
@@ -25,3 +26,4 @@ def init_app(app: Flask) -> None:
         app, NavItem(_l("Users"), "auth_manage.index", Permission.MANAGE_USERS, order=100)
     )
     add_seeder(app, seed_demo_accounts)
+    add_audit_subjects(app)

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
     from meetings.fund import labels, manage_views, models, views  # noqa: F401
+    from meetings.fund.audit import add_audit_subjects
     from meetings.fund.cli import cli
     from meetings.fund.demo import seed_fund
     from meetings.templating import NavItem, add_navigation
@@ -28,3 +29,4 @@ def init_app(app: Flask) -> None:
         NavItem(_l("My contributions"), "fund.mine", Permission.CONTRIBUTE, order=85),
     )
     add_seeder(app, seed_fund)
+    add_audit_subjects(app)

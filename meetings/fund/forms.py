@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     SelectField,
@@ -18,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from meetings.forms import options
+from meetings.forms import Day, options
 from meetings.fund.labels import DONOR_KIND_LABELS
 from meetings.reference import services as reference
 
@@ -94,7 +93,7 @@ class LinkAccountForm(FlaskForm):
 
 
 class PledgeForm(AmountFields):
-    pledged_on = DateField(_l("Pledged on"), validators=[DataRequired(_l("Enter a date."))])
+    pledged_on = Day(_l("Pledged on"), validators=[DataRequired(_l("Enter a date."))])
     earmark = SelectField(
         _l("Earmarked for"),
         description=_l("A meeting or process, or the fund as a whole."),
@@ -105,7 +104,7 @@ class PledgeForm(AmountFields):
 
 
 class BankTransferForm(AmountFields):
-    value_date = DateField(_l("Value date"), validators=[DataRequired(_l("Enter a date."))])
+    value_date = Day(_l("Value date"), validators=[DataRequired(_l("Enter a date."))])
     reference = StringField(
         _l("Bank reference"), validators=[DataRequired(REQUIRED), Length(max=120)]
     )

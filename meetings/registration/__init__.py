@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         services,
         views,
     )
+    from meetings.registration.audit import add_audit_subjects
     from meetings.registration.demo import seed_registration
     from meetings.templating import NavItem, add_navigation
 
@@ -48,3 +49,4 @@ def init_app(app: Flask) -> None:
     )
     add_seeder(app, seed_registration)
     on_verified(app, services.link_by_address)
+    add_audit_subjects(app)

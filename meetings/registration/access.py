@@ -27,15 +27,18 @@ def is_focal_point_of(actor: User | None, delegation: Delegation) -> bool:
     )
 
 
-def has_focal_point(delegation: Delegation) -> bool:
-    """Whether anyone acts as focal point for this delegation's State or organisation (asked
-    once per request and delegation: a page of members asks it for each of them)."""
-    cache: dict[int, bool] = (
-        g.setdefault("meetings_has_focal_point", {}) if has_request_context() else {}
+def has_focal_point(delegation: Delegation, *, besides: int | None = None) -> bool:
+    """Whether anyone (other than the user ``besides``) acts as focal point for this delegation's
+    State or organisation. The focal points are read once per request and delegation: a page of
+    members asks this for each of them."""
+    cache: dict[int, frozenset[int]] = (
+        g.setdefault("meetings_focal_point_ids", {}) if has_request_context() else {}
     )
     if delegation.id not in cache:
-        cache[delegation.id] = _has_focal_point(delegation)
-    return cache[delegation.id]
+        cache[delegation.id] = frozenset(
+            db.session.scalars(focal_points(delegation).with_only_columns(User.id))
+        )
+    return bool(cache[delegation.id] - {besides})
 
 
 def focal_points(delegation: Delegation) -> sa.Select[tuple[User]]:
@@ -47,10 +50,6 @@ def focal_points(delegation: Delegation) -> sa.Select[tuple[User]]:
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .where(RoleAssignment.role == Role.FOCAL_POINT, column == scope, User.active)
     )
-
-
-def _has_focal_point(delegation: Delegation) -> bool:
-    return db.session.scalar(focal_points(delegation).limit(1)) is not None
 
 
 def can_see_delegation(actor: User | None, delegation: Delegation) -> bool:

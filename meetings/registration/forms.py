@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     IntegerField,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from meetings.documents.storage import upload_limit_mb
-from meetings.forms import options
+from meetings.forms import Day, options
 from meetings.reference import services as reference
 from meetings.reference.labels import ORGANISATION_KIND_LABELS
 from meetings.registration.labels import (
@@ -165,7 +164,7 @@ class NominationForm(FlaskForm):
         _l("Reference of the note verbale or letter"),
         validators=[DataRequired(REQUIRED), Length(max=120)],
     )
-    issued_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    issued_on = Day(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     file = FileField(_l("File"), description=DOCUMENT_HINT)
 
 

@@ -306,6 +306,15 @@ def can_edit(actor: User | None, registration: Registration) -> bool:
     )
 
 
+def own_registration_for(actor: User, registration_id: int) -> Registration:
+    """The registration ``actor`` asks to change: 404 if they cannot see it, 403 if they can
+    (a focal point, the secretariat) but it is not theirs to change."""
+    registration = access.registration_for(actor, registration_id)
+    if registration.user_id != actor.id:
+        raise PermissionDenied(_("Only the participant may change this registration."))
+    return registration
+
+
 def update_draft(
     actor: User,
     registration: Registration,

@@ -3,7 +3,7 @@ and the public list of participants."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -87,7 +87,10 @@ def detail(registration_id: int) -> ResponseReturnValue:
 @login_required
 def edit(registration_id: int) -> ResponseReturnValue:
     user = current_account()
-    registration = access.registration_for(user, registration_id)
+    registration = services.own_registration_for(user, registration_id)
+    if not services.can_edit(user, registration):
+        flash(_("Only a draft can be changed. Withdraw and ask the secretariat."), "error")
+        return redirect(url_for(".detail", registration_id=registration_id))
     meeting = registration.meeting
     form = DraftForm(obj=registration if request.method == "GET" else None)
     if request.method == "GET":

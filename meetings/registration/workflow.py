@@ -4,8 +4,9 @@
     rejected with a reason at either stage; withdrawn by the participant; cancelled by the
     secretariat.
 
-Where no one acts as focal point for a State or organisation, the secretariat takes the first
-stage too, so that no registration waits for an approval nobody can give.
+Nobody approves or accredits their own registration. Where no one acts as focal point for a State
+or organisation (or the only one is the participant), the secretariat takes the first stage too, so
+that no registration waits for an approval nobody can give.
 """
 
 from __future__ import annotations
@@ -60,14 +61,19 @@ NEEDS_REASON = frozenset({S.REJECTED, S.CANCELLED})
 
 
 def actor_kinds(actor: User, registration: Registration) -> frozenset[str]:
+    """The capacities in which ``actor`` acts on ``registration``. Nobody acts on their own
+    registration but as its participant: the focal point who registered themselves, or a member
+    of the secretariat, cannot approve or accredit it; the second eye is someone else's."""
+    if registration.user_id == actor.id or registration.email == actor.email:
+        return frozenset({Actor.PARTICIPANT})
     kinds: set[Actor] = set()
-    if registration.user_id == actor.id:
-        kinds.add(Actor.PARTICIPANT)
     if access.is_focal_point_of(actor, registration.delegation):
         kinds.add(Actor.FOCAL_POINT)
     if access.is_secretariat(actor):
         kinds.add(Actor.SECRETARIAT)
-        if not access.has_focal_point(registration.delegation):
+        # The secretariat takes the first stage where nobody else can give it: no focal point,
+        # or the only one is the participant.
+        if not access.has_focal_point(registration.delegation, besides=registration.user_id):
             kinds.add(Actor.FOCAL_POINT)
     return frozenset(kinds)
 

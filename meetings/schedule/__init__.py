@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
     from meetings.schedule import labels, manage_views, models, views  # noqa: F401
+    from meetings.schedule.audit import add_audit_subjects
     from meetings.schedule.cli import cli
     from meetings.schedule.demo import seed_schedule
     from meetings.templating import NavItem, add_navigation
@@ -33,3 +34,4 @@ def init_app(app: Flask) -> None:
         NavItem(_l("Rooms"), "schedule_manage.rooms", Permission.MANAGE_SCHEDULE, order=70),
     )
     add_seeder(app, seed_schedule)
+    add_audit_subjects(app)

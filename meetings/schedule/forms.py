@@ -3,10 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from meetings.forms import options
+from meetings.forms import Day, options
 from meetings.schedule.labels import (
     MEETING_FORMAT_LABELS,
     MEETING_KIND_LABELS,
@@ -36,14 +36,14 @@ class MeetingForm(FlaskForm):
         default="America/New_York",
         validators=[DataRequired(REQUIRED), Length(max=64)],
     )
-    start_date = DateField(_l("First day"), validators=[DataRequired(_l("Enter a date."))])
-    end_date = DateField(_l("Last day"), validators=[DataRequired(_l("Enter a date."))])
+    start_date = Day(_l("First day"), validators=[DataRequired(_l("Enter a date."))])
+    end_date = Day(_l("Last day"), validators=[DataRequired(_l("Enter a date."))])
     format = SelectField(
         _l("Format"),
         choices=options(MEETING_FORMAT_LABELS),
     )
-    registration_opens_on = DateField(_l("Registration opens on"), validators=[Optional()])
-    registration_deadline = DateField(
+    registration_opens_on = Day(_l("Registration opens on"), validators=[Optional()])
+    registration_deadline = Day(
         _l("Registration deadline"),
         description=_l("Registration closes at the closing time, venue time, on this day."),
         validators=[Optional()],
@@ -81,7 +81,7 @@ class SittingForm(FlaskForm):
     )
     kind = SelectField(_l("Kind"), choices=options(SITTING_KIND_LABELS))
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
+    day = Day(_l("Date"), validators=[DataRequired(_l("Enter a date."))])
     start = TimeField(_l("Starts (venue time)"), validators=[DataRequired(_l("Enter a time."))])
     end = TimeField(_l("Ends (venue time)"), validators=[DataRequired(_l("Enter a time."))])
     room_id = SelectField(_l("Room"), choices=[], validators=[Optional()])

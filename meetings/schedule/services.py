@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, has_permission, require
+from meetings.clock import FIRST_YEAR, LAST_YEAR
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.schedule.models import (
@@ -22,7 +23,7 @@ from meetings.schedule.models import (
     Process,
     Sitting,
 )
-from meetings.schedule.timezones import FIRST_YEAR, LAST_YEAR, local_to_utc, zone_named
+from meetings.schedule.timezones import local_to_utc, zone_named
 from meetings.workflow import Workflow, by_permission
 
 SECRETARIAT = frozenset({"secretariat"})

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from flask_babel import gettext as _
 
+from meetings.clock import FIRST_YEAR, LAST_YEAR
 from meetings.errors import DomainError
 
 
@@ -28,10 +29,6 @@ def zone_named(name: str, *, field: str = "timezone") -> ZoneInfo:
             field=field,
         )
     return ZoneInfo(name)
-
-
-# Dates the application deals in: years beyond these are typing slips (and would overflow).
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def local_to_utc(day: date, clock: time, zone: ZoneInfo, *, field: str = "starts_at") -> datetime:

@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from meetings.demo import add_seeder
     from meetings.fund.sections import PublicSection, add_public_section
     from meetings.sponsorship import focal_views, labels, manage_views, models, views  # noqa: F401
+    from meetings.sponsorship.audit import add_audit_subjects
     from meetings.sponsorship.cli import cli
     from meetings.sponsorship.demo import seed_sponsorship
     from meetings.templating import NavItem, add_navigation
@@ -44,3 +45,4 @@ def init_app(app: Flask) -> None:
     )
     add_public_section(app, PublicSection("sponsorship/_public_summary.html", _public_summary))
     add_seeder(app, seed_sponsorship)
+    add_audit_subjects(app)

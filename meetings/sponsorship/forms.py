@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from meetings.auth.models import User
-from meetings.forms import options
+from meetings.forms import Day, options
 from meetings.money import format_amount, parse_amount
 from meetings.registration import nominees
 from meetings.registration.forms import DOCUMENT_HINT, PersonFields
@@ -42,8 +41,8 @@ class CallForm(FlaskForm):
         coerce=str,
         validators=[DataRequired(_l("Choose the meetings."))],
     )
-    opens_on = DateField(_l("Opens on"), validators=[DataRequired(_l("Enter a date."))])
-    deadline = DateField(
+    opens_on = Day(_l("Opens on"), validators=[DataRequired(_l("Enter a date."))])
+    deadline = Day(
         _l("Deadline"),
         description=_l("Applications close at 18:00 venue time on this day."),
         validators=[DataRequired(_l("Enter a date."))],
@@ -161,7 +160,7 @@ class DsaRateForm(FlaskForm):
     daily_rate = StringField(
         _l("Daily rate"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
     )
-    valid_from = DateField(_l("Valid from"), validators=[DataRequired(_l("Enter a date."))])
+    valid_from = Day(_l("Valid from"), validators=[DataRequired(_l("Enter a date."))])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
 
 

@@ -230,6 +230,27 @@ def test_nothing_of_another_delegation_can_be_read_or_changed_by_guessing_ids(
     assert kenyan.status is RegistrationStatus.ACCREDITED
 
 
+def test_only_the_participant_gets_the_edit_form_and_only_for_a_draft(
+    client, login, meeting
+) -> None:
+    ghana_fp = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
+    owner = make_user()
+    draft = register(owner, meeting, submit=False)
+    submitted = register(owner, make_open_meeting())
+    db.session.commit()
+    for someone in (ghana_fp, make_user(roles=[Role.SECRETARIAT])):
+        login(someone)
+        assert client.get(f"/registrations/{draft.id}/edit").status_code == 403
+        assert client.get(f"/registrations/{draft.id}").status_code == 200  # they may read it
+    login(owner)
+    assert client.get(f"/registrations/{draft.id}/edit").status_code == 200
+    response = client.get(f"/registrations/{submitted.id}/edit")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/registrations/{submitted.id}"
+    page = client.get(f"/registrations/{submitted.id}").get_data(as_text=True)
+    assert "Only a draft can be changed" in page
+
+
 def test_the_participant_sees_their_registration_and_badge(client, login, two_states) -> None:
     _, kenyan, _ = two_states
     login(db.session.get(User, kenyan.user_id))

@@ -95,6 +95,40 @@ def test_the_secretariat_takes_the_first_stage_where_there_is_no_focal_point() -
     assert registration.status is S.ACCREDITED
 
 
+def test_nobody_approves_or_accredits_their_own_registration() -> None:
+    meeting = make_open_meeting()
+    ghana = state_by_code("GH")
+    focal_point = make_user(roles=[Role.FOCAL_POINT], state=ghana)
+    own = register(focal_point, meeting)
+    with pytest.raises(DomainError):
+        transition(focal_point, own, S.APPROVED)
+    assert own.status is S.SUBMITTED
+    # The only focal point of Ghana is the participant: the secretariat gives the first stage.
+    secretariat = make_user(roles=[Role.SECRETARIAT])
+    transition(secretariat, own, S.APPROVED)
+    # A member of the secretariat registered in a delegation cannot accredit themselves either.
+    clerk = make_user(roles=[Role.SECRETARIAT])
+    theirs = register(clerk, meeting)
+    transition(focal_point, theirs, S.APPROVED)
+    with pytest.raises(DomainError):
+        transition(clerk, theirs, S.ACCREDITED)
+    transition(secretariat, theirs, S.ACCREDITED)
+    assert (own.status, theirs.status) == (S.APPROVED, S.ACCREDITED)
+
+
+def test_a_second_focal_point_approves_the_first_one_s_registration() -> None:
+    meeting = make_open_meeting()
+    ghana = state_by_code("GH")
+    first = make_user(roles=[Role.FOCAL_POINT], state=ghana)
+    second = make_user(roles=[Role.FOCAL_POINT], state=ghana)
+    secretariat = make_user(roles=[Role.SECRETARIAT])
+    own = register(first, meeting)
+    with pytest.raises(DomainError):
+        transition(secretariat, own, S.APPROVED)  # a focal point other than the participant can
+    transition(second, own, S.APPROVED)
+    assert own.status is S.APPROVED
+
+
 def test_each_move_mails_the_participant_and_the_focal_point_where_it_concerns_them(
     cast, outbox
 ) -> None:
