@@ -71,7 +71,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if url.startswith("sqlite"):
         engine_options.setdefault("connect_args", {"timeout": 15})
     else:
+        # A connection the server dropped is replaced before use; a server that does not answer
+        # is given up on after a few seconds (a 503 page) rather than holding the worker.
         engine_options.setdefault("pool_pre_ping", True)
+        engine_options.setdefault("connect_args", {"connect_timeout": 5})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("UPLOAD_FOLDER"):

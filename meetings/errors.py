@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from flask import render_template, request
+import sqlalchemy.exc as sa_exc
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
@@ -13,6 +15,8 @@ from werkzeug.exceptions import HTTPException
 if TYPE_CHECKING:
     from flask import Flask
     from werkzeug.wrappers import Response
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -87,7 +91,7 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from meetings.extensions import db
+    from meetings.extensions import db, login_manager
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> tuple[str, int]:
@@ -104,6 +108,22 @@ def register_error_handlers(app: Flask) -> None:
                 "please go back, reload the page and try again."
             ),
         )
+
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    def database_unavailable(error: sa_exc.DBAPIError) -> tuple[str, int, dict[str, str]]:
+        """The database did not answer (down, restarting, unreachable, locked too long): say so
+        with a 503 and no detail. The connection pool checks connections before use
+        (``pool_pre_ping``), so the first request after the database returns succeeds."""
+        log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
+        try:
+            db.session.rollback()
+        except sa_exc.SQLAlchemyError:
+            db.session.close()
+        # The page must not ask the database who is logged in: it is shown as to a visitor.
+        g._login_user = login_manager.anonymous_user()
+        page, code = render_error(503)
+        return page, code, {"Retry-After": "30"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, abort, request
-from flask_login import current_user
+from flask import Flask, abort, request, session
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
@@ -63,8 +62,9 @@ def init_app(app: Flask) -> None:
         seconds = int(app.config.get("HSTS_SECONDS") or 0)
         if seconds:
             headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
-        if request.endpoint != "static" and current_user and current_user.is_authenticated:
-            # What a logged-in person sees is theirs: no shared or browser cache keeps it.
+        if request.endpoint != "static" and "_user_id" in session:
+            # What a logged-in person sees is theirs: no shared or browser cache keeps it. (The
+            # session says someone is logged in; asking the database who would fail with it.)
             headers["Cache-Control"] = "private, no-store"
             headers.add("Vary", "Cookie")
         return response
