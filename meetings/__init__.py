@@ -135,6 +135,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_request_hooks(app)
 
+    from meetings.backup import init_app as init_backup
     from meetings.demo import init_app as init_demo
     from meetings.errors import register_error_handlers
     from meetings.mail_cli import init_app as init_mail_cli
@@ -144,6 +145,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_templating(app)
     init_demo(app)
     init_mail_cli(app)
+    init_backup(app)
     for name in FEATURES:
         import_module(f"meetings.{name}").init_app(app)
     return app

@@ -14,3 +14,6 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from meetings.documents import models  # noqa: F401  (the document table)
+    from meetings.documents.cli import cli
+
+    app.cli.add_command(cli)

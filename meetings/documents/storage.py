@@ -97,18 +97,26 @@ def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Uploa
     return Upload(data=data, original_name=name, content_type=kind[0], extension=kind[1])
 
 
-def _folder() -> Path:
+def folder() -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
 def store(session: Session | scoped_session[Any], upload: Upload) -> str:
     """Write ``upload`` under a new generated name; deleted again if ``session`` rolls back."""
     stored_name = f"{secrets.token_hex(16)}{upload.extension}"
-    path = _folder() / stored_name[:2] / stored_name
+    path = path_of(stored_name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(upload.data)
+    # Written under a temporary name and renamed: a process killed half-way leaves a partial
+    # ".part" file (removed by ``flask documents sweep``), never a short document.
+    partial = path.with_name(f".{stored_name}.part")
+    partial.write_bytes(upload.data)
+    partial.replace(path)
     _new_files.add(session, path)
     return stored_name
+
+
+def path_of(stored_name: str) -> Path:
+    return folder() / stored_name[:2] / stored_name
 
 
 class StoredDocument(Protocol):
@@ -122,7 +130,7 @@ def send(document: StoredDocument | None, *, missing: str) -> Response:
     The caller has checked that the user may see what the document belongs to."""
     if document is None:
         raise NotFound(missing)
-    path = _folder() / document.stored_name[:2] / document.stored_name
+    path = path_of(document.stored_name)
     response = send_file(
         path,
         mimetype=document.content_type,

@@ -116,7 +116,11 @@ def test_changes_list_only_the_fields_that_differ() -> None:
         after={"status": "approved", "note": "same", "new_field": [1, 2]},
     )
     rows = [(c.field, c.before, c.after) for c in changes(entry)]
-    assert rows == [("status", "submitted", "approved"), ("cap", 3, None), ("new field", None, [1, 2])]
+    assert rows == [
+        ("status", "submitted", "approved"),
+        ("cap", 3, None),
+        ("new field", None, [1, 2]),
+    ]
     created = AuditEntry(before=None, after={"title": "Audit", "days": 5})
     assert [(c.field, c.after) for c in changes(created)] == [("title", "Audit"), ("days", 5)]
     assert changes(AuditEntry(before=None, after=None)) == []
@@ -129,7 +133,7 @@ def test_the_page_filters_links_records_and_shows_changes(client, login) -> None
     db.session.commit()
     page = client.get("/admin/audit?kind=meeting").get_data(as_text=True)
     assert 'href="/secretariat/meetings/AUD3"' in page
-    assert "<th scope=\"row\">title</th><td>Old</td><td>New</td>" in page
+    assert '<th scope="row">title</th><td>Old</td><td>New</td>' in page
     assert 'id="who"' in page and 'name="since"' in page
 
 

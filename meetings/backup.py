@@ -1,0 +1,215 @@
+"""``flask db backup`` and ``flask db restore``: a consistent copy of the database and of the
+uploaded documents, and the way back.
+
+The database is copied first, in one consistent snapshot: SQLite's online backup API (the site
+keeps running), or ``pg_dump`` for PostgreSQL (one transaction). The uploaded files are copied
+after it. A document's file is written before its row commits and is never changed afterwards, so
+every document in the snapshot already has its file when the files are copied; a file copied
+without a row in the snapshot is harmless (``flask documents sweep`` removes it).
+
+A backup is a folder::
+
+    database.sqlite3 | database.dump   the snapshot
+    uploads/ab/ab12….pdf                the documents
+    manifest.json                       when, which database, the files and their SHA-256
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate.cli import db as migrate_group
+
+from meetings import clock
+from meetings.documents import maintenance
+from meetings.documents.maintenance import sha256_of
+from meetings.documents.storage import folder as upload_folder
+from meetings.extensions import db
+
+SQLITE_FILE = "database.sqlite3"
+POSTGRES_FILE = "database.dump"
+UPLOADS = "uploads"
+MANIFEST = "manifest.json"
+
+
+class BackupError(Exception):
+    """The backup or restore could not be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Result:
+    folder: Path
+    database: str
+    files: int
+
+
+def _sqlite_path(url: sa.URL) -> Path:
+    if not url.database or url.database == ":memory:":
+        raise BackupError("An in-memory SQLite database cannot be backed up.")
+    return Path(url.database)
+
+
+def _libpq(url: sa.URL) -> tuple[str, dict[str, str]]:
+    """A libpq address for pg_dump/pg_restore, and the environment carrying the password (not
+    the command line, which other users of the machine can read)."""
+    address = url.set(drivername="postgresql", password=None).render_as_string()
+    environment = dict(os.environ)
+    if url.password:
+        environment["PGPASSWORD"] = str(url.password)
+    return address, environment
+
+
+def _run(command: list[str], environment: dict[str, str]) -> None:
+    if shutil.which(command[0]) is None:
+        raise BackupError(
+            f"{command[0]} is not installed: install the PostgreSQL client tools "
+            "(Debian: apt-get install postgresql-client) of the server's version or newer."
+        )
+    finished = subprocess.run(  # noqa: S603 (arguments are ours, not the user's)
+        command, env=environment, capture_output=True, text=True, check=False
+    )
+    if finished.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {finished.stderr.strip()}")
+
+
+def _sqlite_copy(source_path: Path, target_path: Path) -> None:
+    """SQLite's online backup: a consistent copy while others read and write."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def backup(target: Path) -> Result:
+    """Write a backup into the folder ``target``, which must not exist yet."""
+    if target.exists():
+        raise BackupError(f"{target} already exists: choose a new folder.")
+    target.mkdir(parents=True)
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        database = SQLITE_FILE
+        _sqlite_copy(_sqlite_path(url), target / database)
+    else:
+        database = POSTGRES_FILE
+        address, environment = _libpq(url)
+        _run(
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={target / database}", address],
+            environment,
+        )
+    files = {}
+    uploads = upload_folder()
+    if uploads.is_dir():
+        for path in sorted(uploads.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):  # not a partial ".part" write
+                relative = path.relative_to(uploads)
+                copy = target / UPLOADS / relative
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+                files[str(relative)] = sha256_of(copy)
+    manifest = {
+        "taken_at": clock.now().isoformat(),
+        "database": database,
+        "backend": url.get_backend_name(),
+        "files": files,
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return Result(folder=target, database=database, files=len(files))
+
+
+def restore(source: Path) -> Result:
+    """Replace the database with the backup in the folder ``source``; put its documents back."""
+    manifest_path = source / MANIFEST
+    if not manifest_path.is_file():
+        raise BackupError(f"{source} is not a backup: it has no {MANIFEST}.")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    url = db.engine.url
+    if manifest["backend"] != url.get_backend_name():
+        raise BackupError(
+            f"This backup is of a {manifest['backend']} database; "
+            f"the configured database is {url.get_backend_name()}."
+        )
+    for relative, digest in manifest["files"].items():
+        if sha256_of(source / UPLOADS / relative) != digest:
+            raise BackupError(f"The copy of {relative} in the backup is damaged; nothing restored.")
+    db.session.remove()
+    db.engine.dispose()
+    if url.get_backend_name() == "sqlite":
+        _sqlite_copy(source / SQLITE_FILE, _sqlite_path(url))
+    else:
+        address, environment = _libpq(url)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={address}",
+                str(source / POSTGRES_FILE),
+            ],
+            environment,
+        )
+    uploads = upload_folder()
+    for relative in manifest["files"]:
+        destination = uploads / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / UPLOADS / relative, destination)
+    return Result(folder=source, database=manifest["database"], files=len(manifest["files"]))
+
+
+# --- the commands, added to Flask-Migrate's ``flask db`` -----------------------------------------
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path | None) -> None:
+    """Copy the database and the uploaded documents into TARGET (a new folder; by default
+    instance/backups/<UTC time>)."""
+    if target is None:
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+        target = Path(current_app.instance_path) / "backups" / stamp
+    try:
+        result = backup(target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backed up the database ({result.database}) and {result.files} file(s) to {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: the database is replaced.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database with the backup in SOURCE and put its documents back."""
+    if not yes:
+        click.confirm("This replaces the whole database. Go on?", abort=True)
+    try:
+        result = restore(source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"restored the database ({result.database}) and {result.files} file(s)")
+    damaged = maintenance.damaged()
+    if damaged:
+        raise click.ClickException(
+            f"{len(damaged)} document(s) have no file or an altered one: {', '.join(damaged[:5])}"
+        )
+
+
+def init_app(app: Flask) -> None:
+    migrate_group.add_command(backup_command)
+    migrate_group.add_command(restore_command)
