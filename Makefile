@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
+PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 $(BIN)/python:
@@ -21,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
-.PHONY: help install install-dev run demo migrate test test-postgres test-browser test-all lint format typecheck bench messages clean
+.PHONY: help install install-dev run demo migrate test test-postgres test-slow test-browser test-all lint format typecheck bench messages clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,19 +38,25 @@ demo: migrate ## load reference and demo data once, and print the demo logins
 	$(FLASK) reference load
 	$(FLASK) seed demo --once
 
-run: demo ## set up, migrate, load the demo once, serve http://127.0.0.1:5000
-	$(FLASK) run --host 127.0.0.1 --port 5000
+run: demo ## set up, migrate, load the demo once, serve http://127.0.0.1:5000 (PORT=…) with the mail worker
+	@$(FLASK) mail worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "mail worker started (pid $$worker); serving http://127.0.0.1:$(PORT)"; \
+	MEETINGS_PUBLIC_URL=$${MEETINGS_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev ## run the test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser and not slow" -q
 
 test-postgres: install-dev ## run the test suite against the local PostgreSQL
-	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser" -q
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser and not slow" -q
+
+test-slow: install-dev ## tests that start gunicorn and SMTP servers and kill processes
+	$(BIN)/pytest -m slow -q
 
 test-browser: install-dev ## run the browser tests (system Chromium)
 	$(BIN)/pytest -m browser -q
 
-test-all: test test-postgres test-browser ## all three test runs
+test-all: test test-postgres test-slow test-browser ## every test run
 
 lint: install-dev ## ruff: lint and format check
 	$(BIN)/ruff check meetings tests bench wsgi.py config
