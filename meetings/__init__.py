@@ -23,6 +23,7 @@ FEATURES = (
     "reference",
     "auth",
     "audit",
+    "outbox",
     "documents",
     "schedule",
     "calendar",
@@ -138,13 +139,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from meetings.backup import init_app as init_backup
     from meetings.demo import init_app as init_demo
     from meetings.errors import register_error_handlers
-    from meetings.mail_cli import init_app as init_mail_cli
     from meetings.templating import register_templating
 
     register_error_handlers(app)
     register_templating(app)
     init_demo(app)
-    init_mail_cli(app)
     init_backup(app)
     for name in FEATURES:
         import_module(f"meetings.{name}").init_app(app)

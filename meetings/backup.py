@@ -2,10 +2,10 @@
 uploaded documents, and the way back.
 
 The database is copied first, in one consistent snapshot: SQLite's online backup API (the site
-keeps running), or ``pg_dump`` for PostgreSQL (one transaction). The uploaded files are copied
-after it. A document's file is written before its row commits and is never changed afterwards, so
-every document in the snapshot already has its file when the files are copied; a file copied
-without a row in the snapshot is harmless (``flask documents sweep`` removes it).
+keeps running), or ``pg_dump`` for PostgreSQL (one transaction). The files of the documents in
+the snapshot are copied after it: a document's file is written before its row commits and is
+never changed afterwards, so every document in the snapshot already has its file by then. Files
+no document names (orphans of a process that died) are left out.
 
 A backup is a folder::
 
@@ -33,7 +33,9 @@ from flask_migrate.cli import db as migrate_group
 from meetings import clock
 from meetings.documents import maintenance
 from meetings.documents.maintenance import sha256_of
+from meetings.documents.models import Document
 from meetings.documents.storage import folder as upload_folder
+from meetings.documents.storage import path_of
 from meetings.extensions import db
 
 SQLITE_FILE = "database.sqlite3"
@@ -94,6 +96,19 @@ def _sqlite_copy(source_path: Path, target_path: Path) -> None:
         target.close()
 
 
+def _documents_in(snapshot: Path, url: sa.URL) -> list[str]:
+    """The stored names of the documents in the snapshot. A SQLite copy is read itself; for
+    PostgreSQL the live table is read after the dump, which holds every document of the dump
+    (and perhaps a few newer ones: harmless)."""
+    if url.get_backend_name() == "sqlite":
+        copy = sqlite3.connect(snapshot)
+        try:
+            return [name for (name,) in copy.execute("SELECT stored_name FROM document")]
+        finally:
+            copy.close()
+    return list(db.session.scalars(sa.select(Document.stored_name)))
+
+
 def backup(target: Path) -> Result:
     """Write a backup into the folder ``target``, which must not exist yet."""
     if target.exists():
@@ -112,14 +127,14 @@ def backup(target: Path) -> Result:
         )
     files = {}
     uploads = upload_folder()
-    if uploads.is_dir():
-        for path in sorted(uploads.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):  # not a partial ".part" write
-                relative = path.relative_to(uploads)
-                copy = target / UPLOADS / relative
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copy)
-                files[str(relative)] = sha256_of(copy)
+    for stored_name in _documents_in(target / database, url):
+        path = path_of(stored_name)
+        if path.is_file():
+            relative = path.relative_to(uploads)
+            copy = target / UPLOADS / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+            files[str(relative)] = sha256_of(copy)
     manifest = {
         "taken_at": clock.now().isoformat(),
         "database": database,

@@ -196,6 +196,25 @@ class Delivery:
     failed: int = 0
 
 
+def _server_unreachable(error: Exception) -> bool:
+    """A failure of the connection itself (refused, timed out, dropped), not of this one message
+    (a refused recipient). SMTPException is an OSError too, hence the order of the tests."""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def _failed(row: OutboxMessage, error: Exception, result: Delivery) -> None:
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.leased_until = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+        result.failed += 1
+    else:
+        row.next_attempt_at = clock.now() + backoff(row.attempts)
+        result.retried += 1
+
+
 def deliver_due(
     session: Session | scoped_session[Any],
     commit: Callable[[], None],
@@ -228,21 +247,22 @@ def deliver_due(
         row.attempts += 1
     commit()
     result = Delivery()
-    for row in rows:
+    for position, row in enumerate(rows):
         try:
             mail.backend.send(mail.build(row))
         except (OSError, smtplib.SMTPException) as error:
             log.warning(
                 "mail %s to %s not sent (attempt %d): %s", row.id, row.to, row.attempts, error
             )
-            row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            row.leased_until = None
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = OutboxStatus.FAILED
-                result.failed += 1
-            else:
-                row.next_attempt_at = clock.now() + backoff(row.attempts)
-                result.retried += 1
+            _failed(row, error, result)
+            if _server_unreachable(error):
+                # The server is down or hung: the rest of the batch would wait the same timeout
+                # each, outliving the lease. Give them back untried for the next look.
+                for untried in rows[position + 1 :]:
+                    untried.attempts -= 1
+                    untried.leased_until = None
+                commit()
+                break
         else:
             row.status = OutboxStatus.SENT
             row.sent_at = clock.now()
@@ -251,13 +271,3 @@ def deliver_due(
             result.sent += 1
         commit()
     return result
-
-
-def retry(session: Session | scoped_session[Any], message_id: int) -> None:
-    """An administrator asks for a failed message to be tried again now."""
-    row = session.get(OutboxMessage, message_id)
-    if row is not None and row.status is not OutboxStatus.SENT:
-        row.status = OutboxStatus.PENDING
-        row.attempts = 0
-        row.next_attempt_at = clock.now()
-        row.leased_until = None

@@ -13,7 +13,7 @@ from meetings.audit.services import entries_for
 from meetings.auth.models import Role
 from meetings.auth.permissions import Permission
 from meetings.documents.services import new_document, read_upload
-from meetings.documents.storage import _folder
+from meetings.documents.storage import path_of
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
 from meetings.forms import perform, status_for
@@ -191,7 +191,7 @@ def test_a_kept_document_is_written_and_removed_again_if_the_transaction_rolls_b
         upload = read_upload(io.BytesIO(PDF), "letter.pdf", field="file")
         with db.session.begin_nested():
             document = new_document(None, upload)
-        path = _folder() / document.stored_name[:2] / document.stored_name
+        path = path_of(document.stored_name)
         assert path.read_bytes() == PDF
         db.session.rollback()
         assert not path.exists()

@@ -25,7 +25,6 @@ from tests.factories.schedule import make_meeting
 # table must be declared by its feature (add_subjects), so that someone decided who reads it.
 NOT_AUDITED = {
     "audit_entry": "the log itself",
-    "outbox_message": "mail queued by changes that are audited themselves",
     "starred_sitting": "a person's own bookmarks",
     "sponsorship_call_meeting": "association table, audited through the call",
     "document": "audited through the record the document belongs to",

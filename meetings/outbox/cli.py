@@ -6,7 +6,6 @@ import time
 
 import click
 import sqlalchemy as sa
-from flask import Flask
 from flask.cli import AppGroup
 
 from meetings.extensions import db
@@ -41,7 +40,3 @@ def status_command() -> None:
     counts = {status: n for status, n in rows}  # noqa: C416  (rows of two columns)
     for status in OutboxStatus:
         click.echo(f"{status.value}: {counts.get(status, 0)}")
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(cli)
