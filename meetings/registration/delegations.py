@@ -89,6 +89,7 @@ def caps(meeting: Meeting) -> dict[OrganisationKind, int]:
 
 def delegations_of(actor: User) -> list[Delegation]:
     """The delegations of the focal point's State or organisation, newest meeting first."""
+    require(actor, Permission.MANAGE_DELEGATION)
     assignment = actor.focal_point_assignment
     if assignment is None:
         return []

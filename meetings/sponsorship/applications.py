@@ -205,6 +205,15 @@ def get_application(actor: User | None, application_id: int) -> Application:
     return application
 
 
+def own_application_for(actor: User, application_id: int) -> Application:
+    """The application ``actor`` asks to change: 404 if they cannot see it, 403 if they can (a
+    fund administrator) but are not the focal point of its State."""
+    application = get_application(actor, application_id)
+    if "focal_point" not in WORKFLOW.kinds_of(actor, application):
+        raise PermissionDenied(_("Only the focal point of this State may change its application."))
+    return application
+
+
 def of_state(actor: User) -> list[Application]:
     state_id = _state_of(actor)
     return list(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from meetings import clock
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
+from meetings.auth.permissions import Permission
 from meetings.documents.services import Upload, send_document, upload_from
 from meetings.errors import NotFound
 from meetings.forms import act, parse_choice, safe_next, status_for, submit_form
@@ -23,7 +24,7 @@ from meetings.sponsorship.forms import (
 from meetings.sponsorship.models import Application, ApplicationStatus, SponsorshipCall
 
 bp = Blueprint("sponsorship_focal", __name__, url_prefix="/sponsorship")
-guard(bp)
+guard(bp, Permission.MANAGE_DELEGATION)
 
 
 @bp.get("")
@@ -88,7 +89,10 @@ def _uploads(form: ApplicationForm) -> dict[str, Upload]:
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
 def edit(application_id: int) -> ResponseReturnValue:
     actor = current_account()
-    found = applications.get_application(actor, application_id)
+    found = applications.own_application_for(actor, application_id)
+    if not applications.can_edit(actor, found):
+        flash(_("Only a draft, or an application sent back for more, can change."), "error")
+        return redirect(url_for(".application", application_id=application_id))
     form = ApplicationForm(obj=found if request.method == "GET" else None)
     fill_application_form(form, actor, found.call, found)
     done = submit_form(

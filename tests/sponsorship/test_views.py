@@ -65,7 +65,9 @@ def test_a_focal_point_sees_only_its_states_applications_and_no_private_comment(
 def test_delegates_secretariat_and_donors_never_see_applications(client, login, case, role) -> None:
     call, _sl, _np, mine, _theirs = case
     login(role)
-    assert client.get(f"/sponsorship/applications/{mine.id}").status_code == 404
+    # The focal points' pages refuse anyone who is not one, whatever the id: nothing is told.
+    assert client.get(f"/sponsorship/applications/{mine.id}").status_code == 403
+    assert client.get("/sponsorship/applications/999999").status_code == 403
     assert client.get(f"/sponsorship/manage/calls/{call.id}").status_code == 403
     assert client.get(f"/sponsorship/manage/applications/{mine.id}").status_code == 403
 

@@ -1,0 +1,131 @@
+"""One of everything, for the standing checks: a meeting with a sitting and a room, State A's
+delegation with a participant's registration, a sponsorship application of State A, a donor with a
+contribution, a refund and a pledge, a message in the outbox, and one account per role.
+
+Every object in a URL belongs to someone who is *not* among the roles that make requests (the
+participant, the donor's own account), except State A's, whose focal point is a role: so each
+role meets an object that is someone else's, and the focal point of State A one that is theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from meetings.auth.models import Role, User
+from meetings.extensions import db
+from meetings.fund import contributions, donors, pledges
+from meetings.mail import OutboxMessage
+from meetings.money import Money
+from meetings.reference.services import state_by_code
+from meetings.registration import services as registration
+from meetings.registration.models import RegistrationStatus
+from meetings.registration.workflow import transition
+from meetings.schedule.models import SittingKind
+from meetings.sponsorship import applications
+from tests.factories.auth import make_user
+from tests.factories.fund import bank_transfer, make_donor
+from tests.factories.registration import for_state, letter, make_open_meeting, person, register
+from tests.factories.schedule import make_room, make_sitting
+from tests.factories.sponsorship import Applicant, apply, make_call
+
+ROLES = (
+    "anonymous",
+    "delegate",
+    "focal point A",
+    "focal point B",
+    "secretariat",
+    "fund administrator",
+    "donor",
+    "administrator",
+)
+MEETING = "AUTHZ"
+
+
+@dataclass
+class World:
+    accounts: dict[str, User | None]
+    arguments: dict[str, Any] = field(default_factory=dict)
+    # Where one route needs another object than the rest (a badge exists once accredited).
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build() -> World:
+    state_a, state_b = state_by_code("SL"), state_by_code("KE")
+    assert state_a is not None
+    assert state_b is not None
+    fund_admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
+    accounts: dict[str, User | None] = {
+        "anonymous": None,
+        "delegate": make_user(),
+        "focal point A": make_user(roles=[Role.FOCAL_POINT], state=state_a),
+        "focal point B": make_user(roles=[Role.FOCAL_POINT], state=state_b),
+        "secretariat": make_user(roles=[Role.SECRETARIAT]),
+        "fund administrator": fund_admin,
+        "donor": make_user(),
+        "administrator": make_user(roles=[Role.ADMIN]),
+    }
+    focal_a = accounts["focal point A"]
+    assert focal_a is not None
+
+    meeting = make_open_meeting(code=MEETING)
+    room = make_room()
+    sitting = make_sitting(meeting, room=room, number=1)
+
+    participant = make_user(full_name="Aminata Kamara")
+    own = register(participant, meeting, for_state("SL"))
+    delegation = registration.focal_point_delegation(focal_a, meeting)
+    registration.set_nomination(
+        focal_a, delegation, reference="SL/1", issued_on=date(2018, 4, 20), upload=letter()
+    )
+    member = registration.add_member(focal_a, delegation, person(email="member@example.org"))
+    transition(None, member, RegistrationStatus.ACCREDITED)
+    call = make_call(meeting)
+    application = apply(call, Applicant(state_a, focal_a, member.id))
+
+    donor = make_donor(name="Kingdom of Norway", email="norway@example.org")
+    donors.link_account(fund_admin, donor, make_user().email)  # the donor's own account
+    other = make_donor(name="Another donor")
+    donor_user = accounts["donor"]
+    assert donor_user is not None
+    donors.link_account(fund_admin, other, donor_user.email)
+    contribution = bank_transfer(donor, actor=fund_admin)
+    refund = contributions.request_refund(
+        fund_admin, contribution, Money(100, "USD"), "Paid twice by mistake."
+    )
+    pledge = pledges.record_pledge(
+        None, donor, pledges.PledgeData(amount=Money(5_000_000, "USD"), pledged_on=date(2018, 3, 1))
+    )
+    db.session.flush()
+    message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
+    assert message_id is not None
+    assert own.delegation_id == delegation.id
+    return World(
+        accounts=accounts,
+        arguments={
+            "code": MEETING,
+            "number": sitting.number,
+            "sitting_id": sitting.id,
+            "room_id": room.id,
+            "kind": SittingKind.PLENARY.value,
+            "registration_id": own.id,
+            "delegation_id": delegation.id,
+            "user_id": participant.id,
+            "call_id": call.id,
+            "application_id": application.id,
+            "name": applications.DOCUMENTS[0],
+            "donor_id": donor.id,
+            "year": 2018,
+            "contribution_id": contribution.id,
+            "refund_id": refund.id,
+            "pledge_id": pledge.id,
+            "message_id": message_id,
+            "role": Role.SECRETARIAT.value,
+            "token": "not-a-real-token",
+            "filename": "css/app.css",
+        },
+        overrides={"registration.badge": {"registration_id": member.id}},
+    )
