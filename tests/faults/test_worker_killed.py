@@ -50,9 +50,13 @@ class Served:
 
 
 @pytest.fixture
-def gunicorn(committed: Flask, database_url: str, tmp_path: Path) -> Iterator[Served]:
+def gunicorn(
+    committed: Flask, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Served]:
     port = _free_port()
     pause = tmp_path / "pause"
+    # An upload folder of its own: the sweep below sees this test's files only.
+    monkeypatch.setitem(committed.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     environment = {
         **os.environ,
         "MEETINGS_ENV": "testing",

@@ -31,8 +31,6 @@ BODY = {
     "email": "someone@example.org",
     "amount": "100",
     "currency": "USD",
-    "registration": "1",
-    "registration_id": "1",
     "token": "x",
     "language": "fr",
     "published": "1",
@@ -108,11 +106,12 @@ class Visitor:
         self.session = cookie.value if cookie is not None else None
 
     def request(self, cell: Cell, body: dict[str, str] | None = None) -> TestResponse:
+        """``body`` is added to the common BODY (ids of the world's objects, say)."""
         self.client.delete_cookie("session")
         if self.session is not None:
             self.client.set_cookie("session", self.session)
         if cell.method == "GET":
             return self.client.get(cell.path)
-        data = dict(BODY if body is None else body)
+        data = {**BODY, **(body or {})}
         data.setdefault("csrf_token", self.token)
         return self.client.open(cell.path, method=cell.method, data=data)

@@ -27,13 +27,18 @@ def built(app: Flask, connection: sa.Connection, monkeypatch: pytest.MonkeyPatch
 
 
 def _observe(
-    connection: sa.Connection, visitor: harness.Visitor, cell: harness.Cell, *, refused: bool
+    connection: sa.Connection,
+    visitor: harness.Visitor,
+    cell: harness.Cell,
+    body: dict[str, str],
+    *,
+    refused: bool,
 ) -> tuple[str, bool]:
     """The outcome of one request, and whether the data stayed as it was; rolled back after."""
     savepoint = connection.begin_nested()
     try:
         before = harness.snapshot(connection) if refused and cell.method != "GET" else None
-        found = harness.outcome(visitor.request(cell))
+        found = harness.outcome(visitor.request(cell, body))
         unchanged = before is None or harness.snapshot(connection) == before
     finally:
         savepoint.rollback()
@@ -54,7 +59,9 @@ def test_every_route_answers_each_role_as_the_matrix_says(
             missing.append(f"({cell.endpoint!r}, {cell.method!r})")
             continue
         expected = row[column]
-        found, unchanged = _observe(connection, visitor, cell, refused=expected in REFUSED)
+        found, unchanged = _observe(
+            connection, visitor, cell, built.body, refused=expected in REFUSED
+        )
         if found != expected:
             wrong.append(f"{cell.method} {cell.path} ({cell.endpoint}): {found}, not {expected}")
         if not unchanged:
@@ -80,5 +87,8 @@ def test_print_the_observed_matrix(
     """MEETINGS_DISCOVER_MATRIX=1 pytest -s -k observed: the outcomes as they are, to review."""
     visitors = {role: harness.Visitor(app, built.accounts[role]) for role in world.ROLES}
     for cell in harness.cells(app, built.arguments, built.overrides):
-        row = [_observe(connection, visitors[r], cell, refused=False)[0] for r in world.ROLES]
+        row = [
+            _observe(connection, visitors[r], cell, built.body, refused=False)[0]
+            for r in world.ROLES
+        ]
         print(f"{cell.endpoint:42} {cell.method:5} " + " ".join(f"{o:5}" for o in row))

@@ -51,6 +51,8 @@ class World:
     arguments: dict[str, Any] = field(default_factory=dict)
     # Where one route needs another object than the rest (a badge exists once accredited).
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Form fields naming the world's objects, sent with every POST.
+    body: dict[str, str] = field(default_factory=dict)
 
 
 def build() -> World:
@@ -128,4 +130,5 @@ def build() -> World:
             "filename": "css/app.css",
         },
         overrides={"registration.badge": {"registration_id": member.id}},
+        body={"registration": str(own.id), "registration_id": str(own.id)},
     )
