@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy.exc as sa_exc
 from flask import g, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
@@ -128,6 +129,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response | tuple[str, int]:
         if error.code is None or error.code < 400:
+            return error.get_response()
+        if request_ctx.url_adapter is None:
+            # Refused before routing (a host not in TRUSTED_HOSTS): no page of ours can be built
+            # for a host we do not serve; the bare answer says enough.
             return error.get_response()
         db.session.rollback()
         if request.accept_mimetypes.best == "application/json":

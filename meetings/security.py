@@ -14,6 +14,15 @@ from werkzeug.wrappers import Response
 MAX_ID = 2**31 - 1
 
 
+def as_id(value: object) -> int | None:
+    """A record id read from a form or query string: digits (ASCII only: ``int("²")`` fails)
+    up to MAX_ID, or None for anything else."""
+    text = str(value if value is not None else "")
+    if text.isascii() and text.isdecimal() and len(text) <= 10 and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 class BoundedInt(IntegerConverter):
     """``<int:…>`` that matches only numbers a database integer column can hold."""
 

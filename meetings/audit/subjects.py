@@ -18,6 +18,7 @@ from flask import Flask, current_app, url_for
 
 from meetings.auth.permissions import Permission, permissions_of
 from meetings.extensions import db
+from meetings.security import as_id
 
 if TYPE_CHECKING:
     from meetings.auth.models import User
@@ -44,8 +45,8 @@ class Subject:
             return {}
         found = {}
         for target_id in target_ids:
-            if target_id.isdecimal() and len(target_id) <= 9:
-                arguments: dict[str, Any] = {self.argument: int(target_id)}
+            if (record_id := as_id(target_id)) is not None:
+                arguments: dict[str, Any] = {self.argument: record_id}
                 found[target_id] = url_for(self.endpoint, **arguments)
         return found
 
@@ -56,7 +57,7 @@ def through(query: Callable[[], sa.Select[Any]], key: Any, endpoint: str) -> Res
     argument of ``endpoint``, labelled with the argument's name; ``key`` is the id column."""
 
     def resolve(target_ids: Sequence[str]) -> Mapping[str, str]:
-        ids = [int(t) for t in target_ids if t.isdecimal() and len(t) <= 18]
+        ids = [found for t in target_ids if (found := as_id(t)) is not None]
         if not ids:
             return {}
         rows = db.session.execute(query().where(key.in_(ids))).mappings()

@@ -39,7 +39,9 @@ def without_script(chart: pygal.graph.base.BaseGraph) -> bytes:
 def svg_response(svg: bytes) -> Response:
     """An SVG image: pygal's own styles inside it may apply; nothing in it may run."""
     response = Response(svg, mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

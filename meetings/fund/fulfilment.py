@@ -32,6 +32,7 @@ from meetings.fund.models import (
 )
 from meetings.fund.stripe_amounts import from_stripe
 from meetings.money import Money
+from meetings.security import as_id
 
 log = logging.getLogger(__name__)
 C = ContributionStatus
@@ -52,8 +53,8 @@ def _by(column: Any, value: str | None) -> Contribution | None:
 
 def _by_metadata(obj: dict[str, Any]) -> Contribution | None:
     reference = (obj.get("metadata") or {}).get("contribution") or obj.get("client_reference_id")
-    if reference and str(reference).isdecimal() and len(str(reference)) < 12:
-        return db.session.get(Contribution, int(reference))
+    if (contribution_id := as_id(reference)) is not None:
+        return db.session.get(Contribution, contribution_id)
     return None
 
 
@@ -192,8 +193,8 @@ def _by_refund_id(refund_id: str | None) -> Refund | None:
 
 def _by_refund_metadata(contribution: Contribution, item: dict[str, Any]) -> Refund | None:
     reference = (item.get("metadata") or {}).get("refund")
-    if reference and str(reference).isdecimal() and len(str(reference)) < 12:
-        refund = db.session.get(Refund, int(reference))
+    if (refund_id := as_id(reference)) is not None:
+        refund = db.session.get(Refund, refund_id)
         if refund is not None and refund.contribution_id == contribution.id:
             return refund
     return None

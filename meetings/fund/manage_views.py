@@ -30,6 +30,7 @@ from meetings.fund.forms import (
 from meetings.fund.models import ContributionStatus, DonorKind, Pledge
 from meetings.money import parse_amount
 from meetings.schedule.services import meetings_for, processes
+from meetings.security import as_id
 
 bp = Blueprint("fund_manage", __name__, url_prefix="/fund")
 guard(bp, Permission.MANAGE_FUND)
@@ -233,7 +234,7 @@ def contribution_list() -> ResponseReturnValue:
     donor_id = request.args.get("donor", "")
     filters = queries.ContributionFilter(
         status=ContributionStatus(status) if status in set(ContributionStatus) else None,
-        donor_id=int(donor_id) if donor_id.isdecimal() and len(donor_id) < 12 else None,
+        donor_id=as_id(donor_id),
         flagged=request.args.get("flagged") == "1",
     )
     return render_template(

@@ -34,6 +34,7 @@ from meetings.registration.forms import (
 )
 from meetings.registration.models import Gender, ParticipantCategory, RegistrationStatus
 from meetings.schedule.services import all_meetings, managed_meeting
+from meetings.security import as_id
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/secretariat")
 guard(bp, Permission.MANAGE_REGISTRATIONS)
@@ -42,8 +43,7 @@ E = TypeVar("E", bound=Enum)
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdecimal() and len(value) <= 9 else None
+    return as_id(request.args.get(name))
 
 
 def _enum(kind: type[E], name: str) -> E | None:
@@ -87,9 +87,7 @@ def bulk_accredit() -> ResponseReturnValue:
     back = safe_next(request.form.get("back")) or url_for(".registrations")
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
-    ids = [
-        int(v) for v in request.form.getlist("registration")[:1000] if v.isdecimal() and len(v) <= 9
-    ]
+    ids = [found for v in request.form.getlist("registration")[:1000] if (found := as_id(v))]
     outcome = perform(
         lambda: workflow.bulk_transition(
             user, queries.registrations_by_id(user, ids), RegistrationStatus.ACCREDITED

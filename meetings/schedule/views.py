@@ -15,6 +15,7 @@ from meetings.schedule import following, queries
 from meetings.schedule.models import SittingKind
 from meetings.schedule.services import can_manage, public_meetings, visible_meeting
 from meetings.schedule.sittings import sitting_of
+from meetings.security import as_id
 
 bp = Blueprint("schedule", __name__)
 
@@ -33,7 +34,9 @@ def _filters() -> queries.ProgrammeFilter:
         if request.args.get("kind"):
             kind = SittingKind(request.args["kind"])
         if request.args.get("room"):
-            room_id = int(request.args["room"])
+            room_id = as_id(request.args["room"])
+            if room_id is None:
+                abort(404)
     except ValueError:
         abort(404)
     return queries.ProgrammeFilter(day=day, kind=kind, room_id=room_id)

@@ -23,6 +23,7 @@ from meetings.forms import Day, options
 from meetings.money import format_amount, parse_amount
 from meetings.registration import nominees
 from meetings.registration.forms import DOCUMENT_HINT, PersonFields
+from meetings.security import as_id
 from meetings.sponsorship import applications
 from meetings.sponsorship.applications import ApplicationData
 from meetings.sponsorship.calls import max_dsa_days
@@ -229,8 +230,8 @@ def application_data(form: ApplicationForm) -> ApplicationData:
     chosen = form.registration_id.data or ""
     meeting = form.meeting_id.data or ""
     return ApplicationData(
-        meeting_id=int(meeting) if meeting.isdecimal() and len(meeting) < 12 else 0,
-        registration_id=int(chosen) if chosen.isdecimal() and len(chosen) < 12 else None,
+        meeting_id=as_id(meeting) or 0,
+        registration_id=as_id(chosen),
         capital_based=bool(form.capital_based.data),
         departure_city=form.departure_city.data or "",
         airfare=parse_amount(form.airfare.data or "", "USD", field="airfare"),

@@ -9,21 +9,11 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from meetings import clock
 from meetings.extensions import db
-from tests.factories.registration import DURING_REGISTRATION
 from tests.security import harness, world
 from tests.security.matrix import EXPECTED
 
 REFUSED = {harness.LOGIN, harness.FORBIDDEN, harness.MISSING, harness.BAD}
-
-
-@pytest.fixture
-def built(app: Flask, connection: sa.Connection, monkeypatch: pytest.MonkeyPatch) -> world.World:
-    monkeypatch.setattr(clock, "now", lambda: DURING_REGISTRATION)
-    built = world.build()
-    db.session.commit()
-    return built
 
 
 def _observe(
