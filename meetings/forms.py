@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectChoice
 
@@ -28,7 +30,26 @@ from meetings.extensions import db
 T = TypeVar("T")
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form of the application. A file sent where text is expected is left
+    out (WTForms would hand the field a file object: a TypeError, a 500), and text sent where a
+    file is expected is ignored by the file field itself."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)
+            if not isinstance(data, CombinedMultiDict):
+                return data
+            files = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+            kept: MultiDict[str, Any] = MultiDict()
+            for source in data.dicts:
+                for key, value in source.items(multi=True):
+                    if not isinstance(value, FileStorage) or key in files:
+                        kept.add(key, value)
+            return kept
+
+
+class ConfirmForm(Form):
     """A bare form for buttons that change state: it carries the CSRF token."""
 
 

@@ -141,3 +141,21 @@ def test_every_enum_of_a_model_has_a_label_for_each_member(app: Flask) -> None:
             for member in enum_class:
                 assert label(member), member
                 assert "_" not in label(member), member
+
+
+def _subclasses(kind: type) -> list[type]:
+    found = []
+    for sub in kind.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def test_every_form_is_built_on_the_application_form(app: Flask) -> None:
+    """meetings.forms.Form leaves out files sent where text is expected (a 500 otherwise)."""
+    from flask_wtf import FlaskForm
+
+    from meetings.forms import Form
+
+    ours = [f for f in _subclasses(FlaskForm) if f.__module__.startswith("meetings.")]
+    assert len(ours) > 20
+    assert [f.__qualname__ for f in ours if not issubclass(f, Form)] == []

@@ -1,11 +1,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from meetings.auth.labels import ROLE_LABELS
-from meetings.forms import options
+from meetings.forms import Form, options
 from meetings.i18n import LANGUAGE_NAMES
 
 
@@ -16,7 +15,7 @@ def language_choices() -> list[SelectChoice]:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     full_name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=200)]
     )
@@ -43,7 +42,7 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address."))]
     )
@@ -51,7 +50,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -61,7 +60,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 12 characters."),
@@ -76,7 +75,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     full_name = StringField(
         _l("Full name"), validators=[DataRequired(_l("Enter your full name.")), Length(max=200)]
     )
@@ -87,7 +86,7 @@ class ProfileForm(FlaskForm):
         self.locale.choices = language_choices()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
@@ -105,7 +104,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     role = SelectField(_l("Role"), choices=options(ROLE_LABELS))
     state_id = SelectField(
         _l("State"),

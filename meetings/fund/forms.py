@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from meetings.forms import Day, options
+from meetings.forms import Day, Form, options
 from meetings.fund.labels import DONOR_KIND_LABELS
 from meetings.reference import services as reference
 
@@ -35,7 +35,7 @@ def currency_choices(form: FlaskForm, codes: list[str] | None = None) -> None:
     )
 
 
-class AmountFields(FlaskForm):
+class AmountFields(Form):
     amount = StringField(
         _l("Amount"), description=AMOUNT_HINT, validators=[DataRequired(REQUIRED), Length(max=40)]
     )
@@ -59,7 +59,7 @@ class ContributeForm(AmountFields):
             self.token.data = secrets.token_urlsafe(32)
 
 
-class DonorForm(FlaskForm):
+class DonorForm(Form):
     kind = SelectField(_l("Kind of donor"), choices=options(DONOR_KIND_LABELS))
     state_id = SelectField(
         _l("State"), description=_l("For a government."), choices=[], validators=[Optional()]
@@ -85,7 +85,7 @@ class DonorForm(FlaskForm):
         )
 
 
-class LinkAccountForm(FlaskForm):
+class LinkAccountForm(Form):
     email = EmailField(
         _l("E-mail address of the account"),
         validators=[DataRequired(REQUIRED), EMAIL, Length(max=254)],
@@ -114,20 +114,20 @@ class BankTransferForm(AmountFields):
     )
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     amount = StringField(_l("Amount to refund"), validators=[DataRequired(REQUIRED)])
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=2000)]
     )
 
 
-class RateForm(FlaskForm):
+class RateForm(Form):
     currency = SelectField(_l("Currency"), choices=[])
     month = StringField(
         _l("Month"), description=_l("Like 2018-06."), validators=[DataRequired(REQUIRED)]
@@ -139,7 +139,7 @@ class RateForm(FlaskForm):
     )
 
 
-class RatesImportForm(FlaskForm):
+class RatesImportForm(Form):
     file = FileField(
         _l("Rates file (CSV)"),
         description=_l("Columns: currency, month (YYYY-MM), units_per_usd."),

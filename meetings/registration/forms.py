@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from meetings.documents.storage import upload_limit_mb
-from meetings.forms import Day, options
+from meetings.forms import Day, Form, options
 from meetings.reference import services as reference
 from meetings.reference.labels import ORGANISATION_KIND_LABELS
 from meetings.registration.labels import (
@@ -41,7 +40,7 @@ DOCUMENT_HINT = LazyString(lambda: _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=
 EMAIL = Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False)
 
 
-class PersonFields(FlaskForm):
+class PersonFields(Form):
     """The person, common to every way of registering."""
 
     role = SelectField(
@@ -151,7 +150,7 @@ class MemberForm(PersonFields):
     """The focal point adds a member of the delegation."""
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), EMAIL])
     role = SelectField(
         _l("Role in the delegation"),
@@ -159,7 +158,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class NominationForm(FlaskForm):
+class NominationForm(Form):
     reference = StringField(
         _l("Reference of the note verbale or letter"),
         validators=[DataRequired(REQUIRED), Length(max=120)],
@@ -168,7 +167,7 @@ class NominationForm(FlaskForm):
     file = FileField(_l("File"), description=DOCUMENT_HINT)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     target = SelectField(choices=options((s.value, s.value) for s in RegistrationStatus))
     reason = TextAreaField(
         _l("Reason"),
@@ -177,14 +176,14 @@ class DecisionForm(FlaskForm):
     )
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(Form):
     status = SelectField(
         _l("Credentials"),
         choices=options(CREDENTIALS_LABELS),
     )
 
 
-class CapForm(FlaskForm):
+class CapForm(Form):
     organisation_kind = SelectField(
         _l("Kind of organization"), choices=options(ORGANISATION_KIND_LABELS)
     )
@@ -198,7 +197,7 @@ class CapForm(FlaskForm):
     )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     token = StringField(
         _l("Badge code"),
         description=_l("Scan the badge, or type its code."),

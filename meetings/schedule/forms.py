@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from meetings.forms import Day, options
+from meetings.forms import Day, Form, options
 from meetings.schedule.labels import (
     MEETING_FORMAT_LABELS,
     MEETING_KIND_LABELS,
@@ -17,7 +16,7 @@ from meetings.schedule.rooms import RoomData
 REQUIRED = _l("This field is required.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     process_id = SelectField(_l("Process"), choices=[], validators=[DataRequired(REQUIRED)])
     code = StringField(
         _l("Code"),
@@ -51,7 +50,7 @@ class MeetingForm(FlaskForm):
     closing_time = TimeField(_l("Closing time (venue time)"), default=None, validators=[Optional()])
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
     building = StringField(_l("Building"), validators=[Optional(), Length(max=200)])
     capacity = IntegerField(
@@ -70,7 +69,7 @@ class RoomForm(FlaskForm):
         )
 
 
-class SittingForm(FlaskForm):
+class SittingForm(Form):
     number = IntegerField(
         _l("Number"),
         description=_l("Leave empty to take the next number."),
@@ -90,7 +89,7 @@ class SittingForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Programme file (CSV)"),
         description=_l(

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from meetings.auth.models import User
-from meetings.forms import Day, options
+from meetings.forms import Day, Form, options
 from meetings.money import format_amount, parse_amount
 from meetings.registration import nominees
 from meetings.registration.forms import DOCUMENT_HINT, PersonFields
@@ -34,7 +33,7 @@ REQUIRED = _l("This field is required.")
 USD_HINT = _l("In US dollars, e.g. 1,250.00.")
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
     meeting_ids = SelectMultipleField(
         _l("Meetings"),
@@ -122,12 +121,12 @@ class ApplicationForm(PersonFields):
         return _without_person(self, super().validate(extra_validators))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     target = StringField()
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     score = SelectField(
         _l("Score"),
         choices=options((n, n) for n in ("5", "4", "3", "2", "1")),
@@ -137,7 +136,7 @@ class ReviewForm(FlaskForm):
     private = BooleanField(_l("Private: never shown to the State"))
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     airfare = StringField(
         _l("Economy airfare"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
     )
@@ -151,12 +150,12 @@ class OfferForm(FlaskForm):
     terminal = StringField(_l("Terminal expenses"), description=USD_HINT, default="0")
 
 
-class AmountForm(FlaskForm):
+class AmountForm(Form):
     amount = StringField(_l("Amount"), description=USD_HINT, validators=[DataRequired(REQUIRED)])
     reference = StringField(_l("Ticket reference"), validators=[Optional(), Length(max=120)])
 
 
-class DsaRateForm(FlaskForm):
+class DsaRateForm(Form):
     city = StringField(_l("City"), validators=[DataRequired(REQUIRED), Length(max=120)])
     daily_rate = StringField(
         _l("Daily rate"), description=USD_HINT, validators=[DataRequired(REQUIRED)]
