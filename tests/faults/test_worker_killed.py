@@ -4,11 +4,7 @@ rows, the orphan file is swept, and the person can retry."""
 from __future__ import annotations
 
 import os
-import re
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -32,15 +28,9 @@ from meetings.schedule.services import change_meeting_state
 from tests.factories.auth import PASSWORD, make_user
 from tests.factories.registration import PDF
 from tests.factories.schedule import make_meeting
+from tests.support.gunicorn import csrf_token, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -53,54 +43,17 @@ class Served:
 def gunicorn(
     committed: Flask, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Served]:
-    port = _free_port()
     pause = tmp_path / "pause"
     # An upload folder of its own: the sweep below sees this test's files only.
     monkeypatch.setitem(committed.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    environment = {
-        **os.environ,
-        "MEETINGS_ENV": "testing",
-        "MEETINGS_DATABASE_URL": database_url,
-        "MEETINGS_INSTANCE_PATH": committed.instance_path,
-        "MEETINGS_UPLOAD_FOLDER": committed.config["UPLOAD_FOLDER"],
-        "MEETINGS_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "MEETINGS_TEST_PAUSE_FILE": str(pause),
+    settings = {
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": committed.instance_path,
+        "UPLOAD_FOLDER": committed.config["UPLOAD_FOLDER"],
+        "TEST_PAUSE_FILE": str(pause),
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers=1",
-            "--worker-class=sync",
-            f"--bind=127.0.0.1:{port}",
-            "--timeout=300",
-            "--log-level=warning",
-            "tests.support.paused_app:app",
-        ],
-        cwd=ROOT,
-        env=environment,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start")
+    with serve(settings) as url:
         yield Served(url=url, pause=pause)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert found, "no CSRF token on the page"
-    return found.group(1)
 
 
 def _counts(email: str) -> tuple[int, int]:
@@ -135,7 +88,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
     login_page = browser.get(f"{gunicorn.url}/login", timeout=10).text
     response = browser.post(
         f"{gunicorn.url}/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": _token(login_page)},
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(login_page)},
         allow_redirects=False,
         timeout=10,
     )
@@ -146,7 +99,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
         return browser.post(
             f"{gunicorn.url}/meetings/KILL-1/register",
             data={
-                "csrf_token": _token(page),
+                "csrf_token": csrf_token(page),
                 "category": "member_state",
                 "state_id": str(ghana),
                 "role": "adviser",
