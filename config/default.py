@@ -48,6 +48,7 @@ SMTP_PORT = 587
 SMTP_USERNAME = None
 SMTP_PASSWORD = None
 SMTP_STARTTLS = True
+SMTP_TIMEOUT = 20  # seconds the mail worker waits for the server
 
 # Languages: the six official languages of the United Nations; English is the source text.
 LANGUAGES = ["en", "fr", "es", "ru", "zh", "ar"]
@@ -86,3 +87,5 @@ SPONSORSHIP_FOUR_EYES_USD = 5_000
 LOGIN_ADDRESS_RATE_LIMIT = "50 per minute"  # failed logins from one address (a venue shares one)
 SIGNUP_RATE_LIMIT = "10 per hour"  # each sign-up costs an Argon2id hash
 RESET_RATE_LIMIT = "5 per 15 minutes"  # password-reset requests, per address and per account
+HSTS_SECONDS = 0  # Strict-Transport-Security max-age; production sets a year
+TRUSTED_HOSTS = None  # hosts answered for; production defaults to the public address's host
