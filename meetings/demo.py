@@ -50,7 +50,26 @@ def demo_command(once: bool) -> None:
         seed_demo()
         db.session.commit()
         click.echo("Demo data loaded.")
+    waiting = pending_mail()
+    if waiting:
+        click.echo(
+            f"{waiting} e-mail(s) of the demo wait in the outbox: the mail worker (started by "
+            "make run) writes them to instance/mail/ (MEETINGS_MAIL_BACKEND=file)."
+        )
     print_logins()
+
+
+def pending_mail() -> int:
+    import sqlalchemy as sa
+
+    from meetings.mail import OutboxMessage, OutboxStatus
+
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+        )
+        or 0
+    )
 
 
 @cli.command("logins")

@@ -19,9 +19,11 @@ from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 from werkzeug.wrappers import Response
 from wtforms import DateField, SelectChoice
+from wtforms.widgets import HiddenInput
 
 from meetings.clock import FIRST_YEAR, LAST_YEAR
 from meetings.errors import DomainError, NotFound, PermissionDenied
@@ -33,20 +35,38 @@ T = TypeVar("T")
 class Form(FlaskForm):
     """The base of every form of the application. A file sent where text is expected is left
     out (WTForms would hand the field a file object: a TypeError, a 500), and text sent where a
-    file is expected is ignored by the file field itself."""
+    file is expected is ignored by the file field itself.
+
+    A form shown on a page beside another with the same field names sets ``prefix`` (its fields
+    become ``<prefix>-<name>``), so that every id on the page is unique."""
+
+    prefix: str = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", type(self).prefix)
+        super().__init__(*args, **kwargs)
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             data = super().wrap_formdata(form, formdata)
             if not isinstance(data, CombinedMultiDict):
                 return data
-            files = {name for name, field in form._fields.items() if isinstance(field, FileField)}
+            files = {field.name for field in form if isinstance(field, FileField)}
             kept: MultiDict[str, Any] = MultiDict()
             for source in data.dicts:
                 for key, value in source.items(multi=True):
                     if not isinstance(value, FileStorage) or key in files:
                         kept.add(key, value)
             return kept
+
+    def hidden_tag(self, *fields: Any) -> Markup:
+        """The hidden fields (the CSRF token) without ids: a page holds many forms, and an id
+        must be unique on a page."""
+        chosen = [
+            getattr(self, f) if isinstance(f, str) else f
+            for f in (fields or [f for f in self if isinstance(f.widget, HiddenInput)])
+        ]
+        return Markup("").join(f(id=False) for f in chosen)
 
 
 class ConfirmForm(Form):

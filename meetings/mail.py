@@ -108,7 +108,7 @@ class FileBackend:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
-        log.info("mail to %s: %s (%s)", message["To"], message["Subject"], path)
+        log.debug("mail to %s: %s (%s)", message["To"], message["Subject"], path)
 
 
 class SMTPBackend:

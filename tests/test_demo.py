@@ -37,3 +37,34 @@ def test_demo_command_prints_the_logins(app) -> None:
     assert result.exit_code == 0
     assert "admin@example.org" in result.output
     assert DEMO_PASSWORD in result.output
+
+
+def test_demo_delegations_have_one_head_each_the_named_one() -> None:
+    from meetings.registration.models import Delegation, DelegationRole, Registration
+
+    seed_demo()
+    heads = db.session.execute(
+        sa.select(Registration.delegation_id, sa.func.count())
+        .where(Registration.role == DelegationRole.HEAD)
+        .group_by(Registration.delegation_id)
+    ).all()
+    assert heads
+    assert all(count == 1 for _delegation, count in heads)
+    named = dict(
+        db.session.execute(sa.select(Delegation.id, Delegation.head_registration_id)).all()
+    )
+    for delegation_id, _count in heads:
+        head = db.session.scalar(
+            sa.select(Registration.id).where(
+                Registration.delegation_id == delegation_id,
+                Registration.role == DelegationRole.HEAD,
+            )
+        )
+        assert named[delegation_id] == head
+
+
+def test_seeding_the_demo_says_where_its_mail_went_instead_of_printing_it(app) -> None:
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Dear" not in result.output
+    assert result.output.count("\n") < 40

@@ -104,6 +104,7 @@ class PledgeForm(AmountFields):
 
 
 class BankTransferForm(AmountFields):
+    prefix = "transfer"  # beside PledgeForm on the donor's page
     value_date = Day(_l("Value date"), validators=[DataRequired(_l("Enter a date."))])
     reference = StringField(
         _l("Bank reference"), validators=[DataRequired(REQUIRED), Length(max=120)]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
 from meetings.extensions import db
@@ -25,7 +27,12 @@ def worker_command(once: bool, interval: float) -> None:
         finally:
             db.session.remove()
         if result.sent or result.retried or result.failed:
-            click.echo(f"sent {result.sent}, to retry {result.retried}, failed {result.failed}")
+            where = ""
+            if current_app.config["MAIL_BACKEND"] == "file":
+                where = f" (written to {Path(current_app.instance_path) / 'mail'})"
+            click.echo(
+                f"sent {result.sent}{where}, to retry {result.retried}, failed {result.failed}"
+            )
         if once:
             return
         time.sleep(interval)

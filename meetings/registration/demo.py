@@ -8,14 +8,17 @@ from datetime import timedelta
 
 from meetings import clock
 from meetings.auth.models import Role, User
+from meetings.extensions import db
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
 from meetings.registration import delegations, services
 from meetings.registration.models import (
     BasedIn,
+    Delegation,
     DelegationRole,
     Gender,
     ParticipantCategory,
+    Registration,
     RegistrationStatus,
 )
 from meetings.registration.queries import has_registrations
@@ -105,11 +108,7 @@ def _participants_of_revcon() -> None:
     for code in (*STATES, *ORGANISATIONS):
         size = 3 if len(code) == 3 else 2
         for index in range(size):
-            role = (
-                DelegationRole.HEAD
-                if index == 0
-                else (DelegationRole.ALTERNATE if index == 1 else DelegationRole.ADVISER)
-            )
+            role = DelegationRole.ALTERNATE if index == 1 else DelegationRole.ADVISER
             if len(code) != 3:
                 role = DelegationRole.REPRESENTATIVE
             registration = services.register_late(
@@ -121,6 +120,15 @@ def _participants_of_revcon() -> None:
             )
             transition(None, registration, RegistrationStatus.APPROVED)
             transition(None, registration, RegistrationStatus.ACCREDITED)
+            if index == 0 and len(code) == 3:
+                _name_head(registration)
+
+
+def _name_head(registration: Registration) -> None:
+    """One person heads each delegation: named, as a focal point does, never chosen."""
+    delegation = db.session.get(Delegation, registration.delegation_id)
+    assert delegation is not None
+    services.name_head(None, delegation, registration)
 
 
 def _open_meeting(users: dict[Role, User]) -> None:
@@ -170,7 +178,10 @@ def _open_meeting(users: dict[Role, User]) -> None:
     # Sierra Leone: the demo focal point's delegation, with a nomination and one member approved.
     focal_point = users[Role.FOCAL_POINT]
     delegation = services.focal_point_delegation(focal_point, meeting)
-    services.add_member(focal_point, delegation, _person(DelegationRole.HEAD, "gov.sl.example"))
+    head = services.add_member(
+        focal_point, delegation, _person(DelegationRole.ADVISER, "gov.sl.example")
+    )
+    _name_head(head)
     # The demo delegate has registered for Sierra Leone and waits for the focal point's approval.
     delegate = users[Role.DELEGATE]
     sierra_leone = reference.state_by_code("SLE")
@@ -200,7 +211,7 @@ def _open_meeting(users: dict[Role, User]) -> None:
             meeting,
             _affiliation(code),
             _person(
-                DelegationRole.REPRESENTATIVE if code == "IANSA" else DelegationRole.HEAD,
+                DelegationRole.REPRESENTATIVE if code == "IANSA" else DelegationRole.ADVISER,
                 "example.org",
             ),
             reason="",
@@ -208,6 +219,8 @@ def _open_meeting(users: dict[Role, User]) -> None:
         transition(None, registration, RegistrationStatus.APPROVED)
         if code != "MEX":
             transition(None, registration, RegistrationStatus.ACCREDITED)
+        if code != "IANSA":
+            _name_head(registration)
 
 
 def seed_registration(users: dict[Role, User]) -> None:

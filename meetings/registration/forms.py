@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,6 +10,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,6 +21,7 @@ from meetings.documents.storage import upload_limit_mb
 from meetings.forms import Day, Form, options
 from meetings.reference import services as reference
 from meetings.reference.labels import ORGANISATION_KIND_LABELS
+from meetings.reference.models import UNStatus
 from meetings.registration.labels import (
     BASED_IN_LABELS,
     CATEGORY_LABELS,
@@ -27,28 +31,48 @@ from meetings.registration.labels import (
     ROLE_LABELS,
 )
 from meetings.registration.models import (
+    CATEGORY_ORGANISATION_KIND,
     BasedIn,
     DelegationRole,
     Gender,
     ParticipantCategory,
     RegistrationStatus,
 )
-from meetings.registration.services import Affiliation, ParticipantData
+from meetings.registration.services import Affiliation, ParticipantData, affiliation_field
+from meetings.security import as_id
 
 REQUIRED = _l("This field is required.")
 DOCUMENT_HINT = LazyString(lambda: _("PDF, PNG or JPEG, at most %(mb)d MB.", mb=upload_limit_mb()))
 EMAIL = Email(_l("Enter an e-mail address like name@example.org."), check_deliverability=False)
 
 
-class PersonFields(Form):
-    """The person, common to every way of registering."""
+# The roles a person chooses. The head of a delegation is named by its focal point (the ★ on
+# the delegation page), once: a head chosen on a form would make three heads.
+CHOSEN_ROLES = {role: text for role, text in ROLE_LABELS.items() if role is not DelegationRole.HEAD}
+NO_TITLE = "none"
 
-    role = SelectField(
+
+def role_field() -> SelectField:
+    return SelectField(
         _l("Role in the delegation"),
-        choices=options(ROLE_LABELS),
+        choices=options(CHOSEN_ROLES),
+        default=DelegationRole.ADVISER.value,
+        description=_l("The head of the delegation is named by your focal point."),
     )
+
+
+class PersonFields(Form):
+    """The person, common to every way of registering. Gender and title have no default: an
+    untouched form must not register a female "Mr."; each offers "prefer not to say"."""
+
+    role = role_field()
     courtesy_title = SelectField(
-        _l("Title"), choices=options((t, t) for t in COURTESY_TITLES), validators=[Optional()]
+        _l("Title"),
+        choices=options(
+            [*((t, t) for t in COURTESY_TITLES), (NO_TITLE, _l("No title (prefer not to say)"))],
+            blank=_l("— choose —"),
+        ),
+        validators=[DataRequired(_l("Choose a title, or “No title”."))],
     )
     given_names = StringField(
         _l("Given names (as in passport)"), validators=[DataRequired(REQUIRED), Length(max=120)]
@@ -61,7 +85,11 @@ class PersonFields(Form):
         description=_l("E.g. Counsellor, Director of Arms Control."),
         validators=[DataRequired(REQUIRED), Length(max=200)],
     )
-    gender = SelectField(_l("Gender"), choices=options(GENDER_LABELS))
+    gender = SelectField(
+        _l("Gender"),
+        choices=options(GENDER_LABELS, blank=_l("— choose —")),
+        validators=[DataRequired(_l("Choose one, or “Prefer not to say”."))],
+    )
     email = EmailField(
         _l("E-mail address"), validators=[DataRequired(REQUIRED), EMAIL, Length(max=254)]
     )
@@ -75,10 +103,16 @@ class PersonFields(Form):
         _l("My name may appear in the public list of participants"),
     )
 
+    def keep_role(self, current: DelegationRole) -> None:
+        """A named head keeps the role while editing (the only way to the role is naming)."""
+        if current is DelegationRole.HEAD:
+            self.role.choices = options(ROLE_LABELS)
+
     def participant(self) -> ParticipantData:
+        title = self.courtesy_title.data or ""
         return ParticipantData(
             role=DelegationRole(self.role.data),
-            courtesy_title=self.courtesy_title.data or "",
+            courtesy_title="" if title == NO_TITLE else title,
             given_names=self.given_names.data or "",
             family_name=self.family_name.data or "",
             functional_title=self.functional_title.data or "",
@@ -90,31 +124,40 @@ class PersonFields(Form):
         )
 
 
+def _choice_field(label: Any) -> SelectField:
+    return SelectField(label, choices=[], validators=[Optional()], validate_choice=False)
+
+
 class AffiliationFields:
-    category = SelectField(
+    """Whom the person represents: a category, and the State or organisation of that category
+    (one select per category, each beside its choice: the page needs no script to show which
+    applies, and the server reads only the one that does)."""
+
+    category = RadioField(
         _l("You represent"),
         choices=options(CATEGORY_LABELS),
+        validators=[DataRequired(_l("Choose whom you represent."))],
     )
-    state_id = SelectField(
-        _l("State"),
-        description=_l("For a Member State or observer State."),
-        choices=[],
-        validators=[Optional()],
-    )
-    organisation_id = SelectField(
-        _l("Organization"),
-        description=_l("For an organization or media outlet."),
-        choices=[],
-        validators=[Optional()],
-    )
+    member_state_id = _choice_field(_l("Which Member State"))
+    observer_state_id = _choice_field(_l("Which observer State"))
+    igo_id = _choice_field(_l("Which intergovernmental organization"))
+    un_entity_id = _choice_field(_l("Which United Nations entity"))
+    ngo_id = _choice_field(_l("Which non-governmental organization"))
+    media_id = _choice_field(_l("Which media outlet"))
 
     def affiliation(self) -> Affiliation:
-        state, organisation = self.state_id.data, self.organisation_id.data
-        return Affiliation(
-            category=ParticipantCategory(self.category.data),
-            state_id=int(state) if state else None,
-            organisation_id=int(organisation) if organisation else None,
-        )
+        category = ParticipantCategory(self.category.data)
+        chosen = as_id(getattr(self, affiliation_field(category)).data)
+        if category.is_government:
+            return Affiliation(category=category, state_id=chosen)
+        return Affiliation(category=category, organisation_id=chosen)
+
+    def affiliation_fields(self) -> list[tuple[Any, Any]]:
+        """(radio choice, its select) for each category, for the template."""
+        return [
+            (choice, getattr(self, affiliation_field(ParticipantCategory(choice.data))))
+            for choice in self.category
+        ]
 
 
 class RegistrationForm(AffiliationFields, PersonFields):
@@ -151,11 +194,9 @@ class MemberForm(PersonFields):
 
 
 class InviteForm(Form):
+    prefix = "invite"  # beside MemberForm on the delegation page
     email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), EMAIL])
-    role = SelectField(
-        _l("Role in the delegation"),
-        choices=options(ROLE_LABELS),
-    )
+    role = role_field()
 
 
 class NominationForm(Form):
@@ -206,8 +247,19 @@ class CheckInForm(Form):
 
 
 def fill_affiliation_choices(form: AffiliationFields) -> None:
-    """The States and organisations a person may register for."""
-    form.state_id.choices = options(((s.id, s.name) for s in reference.states()), blank="—")
-    form.organisation_id.choices = options(
-        ((o.id, str(o)) for o in reference.organisations()), blank="—"
-    )
+    """The States and organisations a person may register for, each under its category."""
+    states = reference.states()
+    organisations = reference.organisations()
+    for category in ParticipantCategory:
+        field = getattr(form, affiliation_field(category))
+        if category.is_government:
+            wanted = (
+                UNStatus.MEMBER
+                if category is ParticipantCategory.MEMBER_STATE
+                else UNStatus.OBSERVER
+            )
+            found = ((s.id, s.name) for s in states if s.un_status is wanted)
+        else:
+            kind = CATEGORY_ORGANISATION_KIND[category]
+            found = ((o.id, str(o)) for o in organisations if o.kind is kind)
+        field.choices = options(found, blank=_l("— choose —"))

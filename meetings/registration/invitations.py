@@ -3,6 +3,8 @@ registration from a signed link."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -22,8 +24,8 @@ from meetings.registration.models import (
     Registration,
     RegistrationStatus,
 )
-from meetings.registration.services import ParticipantData, _create, clean
-from meetings.registration.workflow import transition
+from meetings.registration.services import ParticipantData, _create, check_chosen_role, clean
+from meetings.registration.workflow import WORKFLOW, transition
 from meetings.urls import external_url
 
 INVITATION_DAYS = 14
@@ -41,6 +43,7 @@ def invite(
 ) -> Registration:
     """A draft held for ``email``, who completes it from a signed link sent by e-mail."""
     access.require_focal_point(actor, delegation)
+    check_chosen_role(role)
     meeting = delegation.meeting
     rules.check_window(actor, meeting, clock.now(), late_reason="")
     address = normalise_email(email)
@@ -100,13 +103,19 @@ def accept_invitation(actor: User, token: str, data: ParticipantData) -> Registr
         mark_verified(actor)  # the invitation was sent to this address and opened
     if registration.user_id not in (None, actor.id):
         raise DomainError(_("This invitation has already been used or withdrawn."))
-    values = clean(data)
+    values = clean(replace(data, role=registration.role), current_role=registration.role)
     values["email"] = registration.email  # the invitation is for this address
-    values["role"] = registration.role
     for key, value in values.items():
         setattr(registration, key, value)
     registration.user_id = actor.id
     db.session.flush()
     record(actor, "registration.invitation_accepted", registration)
     transition(actor, registration, RegistrationStatus.SUBMITTED)
+    # The focal point who invited this person has chosen them: their invitation is their approval
+    # (if they still act for the delegation, and are not the invitee: nobody approves themselves).
+    inviter = (
+        db.session.get(User, registration.created_by_id) if registration.created_by_id else None
+    )
+    if inviter is not None and WORKFLOW.may(inviter, registration, RegistrationStatus.APPROVED):
+        transition(inviter, registration, RegistrationStatus.APPROVED)
     return registration

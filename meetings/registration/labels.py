@@ -29,6 +29,7 @@ STATUS_LABELS = labels(
 ACTION_LABELS = labels(
     RegistrationStatus,
     {
+        RegistrationStatus.DRAFT: _l("Reopen"),
         RegistrationStatus.SUBMITTED: _l("Submit"),
         RegistrationStatus.APPROVED: _l("Approve"),
         RegistrationStatus.ACCREDITED: _l("Accredit"),

@@ -62,7 +62,26 @@ class Affiliation:
     organisation_id: int | None = None
 
 
-def clean(data: ParticipantData) -> dict[str, object]:
+def affiliation_field(category: ParticipantCategory) -> str:
+    """The form field that names the State or organisation of ``category``."""
+    return f"{category.value}_id"
+
+
+def check_chosen_role(role: DelegationRole, current: DelegationRole | None = None) -> None:
+    """The head of a delegation is named by its focal point (``name_head``), never chosen on a
+    form (three heads otherwise); a named head keeps the role while editing."""
+    if role is DelegationRole.HEAD and current is not DelegationRole.HEAD:
+        raise DomainError(
+            _("The head of the delegation is named by its focal point, on the delegation page."),
+            field="role",
+        )
+
+
+def clean(
+    data: ParticipantData, *, current_role: DelegationRole | None = None
+) -> dict[str, object]:
+    """The participant's details, trimmed and checked."""
+    check_chosen_role(data.role, current_role)
     values: dict[str, object] = {
         "role": data.role,
         "courtesy_title": data.courtesy_title.strip()[:30],
@@ -98,7 +117,9 @@ def _resolve(affiliation: Affiliation) -> tuple[State | None, Organisation | Non
             UNStatus.MEMBER if category is ParticipantCategory.MEMBER_STATE else UNStatus.OBSERVER
         )
         if state is None or state.un_status is not wanted:
-            raise DomainError(_("Choose the State you represent."), field="state_id")
+            raise DomainError(
+                _("Choose the State you represent."), field=affiliation_field(category)
+            )
         return state, None
     organisation = (
         db.session.get(Organisation, affiliation.organisation_id)
@@ -106,7 +127,9 @@ def _resolve(affiliation: Affiliation) -> tuple[State | None, Organisation | Non
         else None
     )
     if organisation is None or organisation.kind is not CATEGORY_ORGANISATION_KIND[category]:
-        raise DomainError(_("Choose the organization you represent."), field="organisation_id")
+        raise DomainError(
+            _("Choose the organization you represent."), field=affiliation_field(category)
+        )
     return None, organisation
 
 
@@ -189,8 +212,11 @@ def head_candidates(actor: User, delegation: Delegation, members: list[Registrat
     }
 
 
-def name_head(actor: User, delegation: Delegation, registration: Registration) -> None:
-    access.require_focal_point(actor, delegation, or_secretariat=True)
+def name_head(actor: User | None, delegation: Delegation, registration: Registration) -> None:
+    """Name the head of ``delegation``: one person; the previous head becomes an alternate.
+    ``actor`` None is the system itself (demo data)."""
+    if actor is not None:
+        access.require_focal_point(actor, delegation, or_secretariat=True)
     if registration.delegation_id != delegation.id:
         raise NotFound(_("There is no such registration."))
     if registration.status not in ACTIVE_STATUSES:
@@ -297,12 +323,23 @@ def register(
     return registration
 
 
+def not_editable_message() -> str:
+    return str(
+        _(
+            "This registration can no longer be changed here: it has been acted on. "
+            "Withdraw it and register again, or write to the secretariat."
+        )
+    )
+
+
+EDITABLE = (RegistrationStatus.DRAFT, RegistrationStatus.SUBMITTED)
+
+
 def can_edit(actor: User | None, registration: Registration) -> bool:
-    """Whether ``actor`` may change the details of ``registration`` (its own draft)."""
+    """Whether ``actor`` may change the details of ``registration``: their own, as a draft or
+    submitted and not yet approved."""
     return (
-        actor is not None
-        and registration.user_id == actor.id
-        and registration.status is RegistrationStatus.DRAFT
+        actor is not None and registration.user_id == actor.id and registration.status in EDITABLE
     )
 
 
@@ -326,8 +363,8 @@ def update_draft(
     if registration.user_id != actor.id:
         raise PermissionDenied(_("Only the participant may change this registration."))
     if not can_edit(actor, registration):
-        raise DomainError(_("Only a draft can be changed. Withdraw and ask the secretariat."))
-    values = clean(data)
+        raise DomainError(not_editable_message())
+    values = clean(data, current_role=registration.role)
     rules.check_unique(registration.meeting, str(values["email"]), ignore=registration.id)
     for key, value in values.items():
         setattr(registration, key, value)
@@ -335,7 +372,7 @@ def update_draft(
         registration.nomination_letter = new_document(actor, letter)
     db.session.flush()
     record(actor, "registration.updated", registration)
-    if submit:
+    if submit and registration.status is RegistrationStatus.DRAFT:
         transition(actor, registration, RegistrationStatus.SUBMITTED)
 
 

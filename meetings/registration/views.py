@@ -13,7 +13,7 @@ from meetings.auth.current import current_account
 from meetings.documents.services import send_document, upload_from
 from meetings.errors import DomainError, NotFound
 from meetings.exports import csv_response
-from meetings.forms import act, parse_choice, safe_next, status_for, submit_form
+from meetings.forms import ConfirmForm, act, parse_choice, safe_next, status_for, submit_form
 from meetings.labels import label
 from meetings.registration import access, badges, invitations, queries, rules, services, workflow
 from meetings.registration.forms import (
@@ -32,8 +32,21 @@ bp = Blueprint("registration", __name__)
 @bp.route("/meetings/<code>/register", methods=["GET", "POST"])
 @login_required
 def register(code: str) -> ResponseReturnValue:
+    """The registration form, or, before it, what stands in the way: a registration of one's
+    own already (a link to it; a withdrawn one may be reopened), or registration closed."""
     user = current_account()
     meeting = visible_meeting(user, code)
+    existing = services.own_registration(user, meeting)
+    window_open = rules.window_is_open(meeting, clock.now())
+    page = {
+        "meeting": meeting,
+        "existing": existing,
+        "window_open": window_open,
+        "window_message": rules.window_message(meeting, clock.now()),
+        "confirm": ConfirmForm(),
+    }
+    if existing is not None or not window_open:
+        return render_template("registration/register.html", form=None, **page)
     form = RegistrationForm()
     fill_affiliation_choices(form)
     form.email.data = user.email  # one's own address, whatever was posted
@@ -55,13 +68,7 @@ def register(code: str) -> ResponseReturnValue:
         then=lambda registration: url_for(".detail", registration_id=registration.id),
     )
     return done or (
-        render_template(
-            "registration/register.html",
-            form=form,
-            meeting=meeting,
-            window_open=rules.window_is_open(meeting, clock.now()),
-            window_message=rules.window_message(meeting, clock.now()),
-        ),
+        render_template("registration/register.html", form=form, **page),
         status_for(form),
     )
 
@@ -80,6 +87,8 @@ def detail(registration_id: int) -> ResponseReturnValue:
         needs_reason=workflow.NEEDS_REASON,
         can_edit=services.can_edit(user, registration),
         decision=DecisionForm(formdata=None),
+        has_focal_point=access.has_focal_point(registration.delegation, besides=user.id),
+        window_open=rules.window_is_open(registration.meeting, clock.now()),
     )
 
 
@@ -89,7 +98,7 @@ def edit(registration_id: int) -> ResponseReturnValue:
     user = current_account()
     registration = services.own_registration_for(user, registration_id)
     if not services.can_edit(user, registration):
-        flash(_("Only a draft can be changed. Withdraw and ask the secretariat."), "error")
+        flash(services.not_editable_message(), "error")
         return redirect(url_for(".detail", registration_id=registration_id))
     meeting = registration.meeting
     form = DraftForm(obj=registration if request.method == "GET" else None)
@@ -127,6 +136,17 @@ def change_status(registration_id: int) -> ResponseReturnValue:
     back = safe_next(request.form.get("next")) or url_for(
         ".detail", registration_id=registration_id
     )
+
+    withdrawing = form.target.data == RegistrationStatus.WITHDRAWN.value
+    if withdrawing and request.form.get("confirmed") != "1":
+        # Withdrawing ends the registration: one more page says so before it happens.
+        return render_template(
+            "registration/confirm_withdraw.html",
+            registration=registration,
+            meeting=registration.meeting,
+            decision=form,
+            back=back,
+        )
 
     def move() -> RegistrationStatus:
         target = parse_choice(

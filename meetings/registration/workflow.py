@@ -1,8 +1,8 @@
 """The registration workflow: one table of who may move a registration from which state to which.
 
     draft → submitted → approved (focal point, first stage) → accredited (secretariat, second stage)
-    rejected with a reason at either stage; withdrawn by the participant; cancelled by the
-    secretariat.
+    rejected with a reason at either stage; withdrawn by the participant (who may reopen it as
+    a draft while registration is open); cancelled by the secretariat.
 
 Nobody approves or accredits their own registration. Where no one acts as focal point for a State
 or organisation (or the only one is the participant), the secretariat takes the first stage too, so
@@ -27,7 +27,7 @@ from meetings.labels import label
 from meetings.registration import access
 from meetings.registration.models import Registration
 from meetings.registration.models import RegistrationStatus as S
-from meetings.registration.rules import check_can_submit
+from meetings.registration.rules import check_can_submit, window_is_open, window_message
 from meetings.urls import external_url
 from meetings.workflow import Workflow
 
@@ -51,6 +51,9 @@ TRANSITIONS: dict[tuple[S, S], frozenset[str]] = {
     (S.SUBMITTED, S.WITHDRAWN): frozenset({P}),
     (S.APPROVED, S.WITHDRAWN): frozenset({P}),
     (S.ACCREDITED, S.WITHDRAWN): frozenset({P}),
+    # A withdrawn registration is reopened as a draft (registration must still be open): the
+    # person registers again without a second row.
+    (S.WITHDRAWN, S.DRAFT): frozenset({P}),
     (S.SUBMITTED, S.CANCELLED): frozenset({SEC}),
     (S.APPROVED, S.CANCELLED): frozenset({SEC}),
     (S.ACCREDITED, S.CANCELLED): frozenset({SEC}),
@@ -66,6 +69,8 @@ def actor_kinds(actor: User, registration: Registration) -> frozenset[str]:
     of the secretariat, cannot approve or accredit it; the second eye is someone else's."""
     if registration.user_id == actor.id or registration.email == actor.email:
         return frozenset({Actor.PARTICIPANT})
+    if registration.status is S.DRAFT and not _completing_on_behalf(actor, registration):
+        return frozenset()  # another person's draft (or an open invitation) is theirs to submit
     kinds: set[Actor] = set()
     if access.is_focal_point_of(actor, registration.delegation):
         kinds.add(Actor.FOCAL_POINT)
@@ -78,7 +83,23 @@ def actor_kinds(actor: User, registration: Registration) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _completing_on_behalf(actor: User, registration: Registration) -> bool:
+    """A focal point or the secretariat submitting the draft they have just filled in for
+    someone without an account (adding a member, a late registration)."""
+    return (
+        registration.user_id is None
+        and registration.created_by_id == actor.id
+        and bool(registration.family_name)
+    )
+
+
 def _check_move(actor: User | None, registration: Registration, _source: S, target: S) -> None:
+    if target is S.DRAFT:
+        meeting = registration.meeting
+        if not window_is_open(meeting, clock.now()):
+            raise DomainError(window_message(meeting, clock.now()))
+        registration.status_reason = None
+        registration.submitted_at = None
     if target is S.SUBMITTED:
         check_can_submit(actor, registration, clock.now())
         registration.submitted_at = clock.now()
@@ -139,6 +160,8 @@ def bulk_transition(actor: User, registrations: Iterable[Registration], target: 
 
 def notify(registration: Registration, before: S, after: S, reason: str) -> None:
     """Mail the participant, and the focal points of the delegation when it concerns them."""
+    if after is S.DRAFT:
+        return  # reopened by the participant themselves: nothing to tell anyone
     link = external_url("registration.detail", registration_id=registration.id)
     meeting = registration.meeting
     recipients = [registration.email]

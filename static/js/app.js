@@ -17,6 +17,17 @@
       });
     });
   });
+  // Whom you represent: show only the list of the chosen category (all show without script).
+  document.querySelectorAll("[data-affiliation]").forEach(function (fieldset) {
+    function update() {
+      fieldset.querySelectorAll(".affiliation-detail").forEach(function (detail) {
+        var radio = document.getElementById(detail.getAttribute("data-for"));
+        detail.hidden = !(radio && radio.checked) && !detail.querySelector(".error");
+      });
+    }
+    fieldset.addEventListener("change", update);
+    update();
+  });
   // Print buttons (the browser's own print command does the same without JavaScript).
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

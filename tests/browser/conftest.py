@@ -108,3 +108,33 @@ def in_app(browser_app: Flask) -> Iterator[Flask]:
     with browser_app.app_context():
         yield browser_app
         db.session.remove()
+
+
+def mail_to(app: Flask, address: str) -> str:
+    """The body of the newest message queued for ``address`` (read from the outbox, as the mail
+    worker would send it)."""
+    import sqlalchemy as sa
+
+    from meetings.mail import OutboxMessage
+
+    with app.app_context():
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body)
+            .where(OutboxMessage.to == address)
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        db.session.remove()
+    assert body is not None, f"no mail to {address}"
+    return body
+
+
+def link_in(body: str, path: str) -> str:
+    """The path and query of the first link in ``body`` that starts with ``path``."""
+    import re
+    from urllib.parse import urlsplit
+
+    found = re.search(r"https?://\S+" + re.escape(path) + r"\S*", body)
+    assert found, f"no link to {path} in the message"
+    parts = urlsplit(found.group(0))
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -103,8 +103,8 @@ def test_a_card_gift_then_a_bank_transfer_reach_the_fund_page(
     advice = tmp_path / "advice.pdf"
     advice.write_bytes(PDF)
     admin.goto(f"/fund/donors/{fund_people['donor_id']}")
-    admin.get_by_label("Amount", exact=True).first.fill("1,000.00")
     form = admin.locator("form[action$='/transfers']")
+    form.get_by_label("Amount", exact=True).fill("1,000.00")
     form.get_by_label("Currency").select_option("USD")
     form.get_by_label("Value date").fill("2018-03-15")
     form.get_by_label("Bank reference").fill("BANK-2018-77")

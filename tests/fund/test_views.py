@@ -130,6 +130,7 @@ def test_the_public_page_names_donors_but_never_an_anonymous_one(client) -> None
 
 
 def _transfer_form(**changes):
+    """The transfer form's fields (prefixed: it shares the donor's page with the pledge form)."""
     data = {
         "amount": "1,000.00",
         "currency": "USD",
@@ -139,7 +140,7 @@ def _transfer_form(**changes):
         "advice": (io.BytesIO(PDF), "advice.pdf"),
     }
     data.update(changes)
-    return data
+    return {f"transfer-{name}": value for name, value in data.items()}
 
 
 def test_a_fund_administrator_records_a_bank_transfer_with_its_advice(client, login) -> None:
@@ -176,7 +177,7 @@ def test_a_bad_bank_transfer_is_refused_beside_its_field_and_nothing_is_written(
     response = client.submit(f"/fund/donors/{donor.id}/transfers", data)
     assert response.status_code == 422
     assert any(message in error for error in form_errors(response)), form_errors(response)
-    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert f'id="transfer-{field}-error"' in response.get_data(as_text=True)
     assert _count(Contribution) == 0
     assert _count(LedgerEntry) == 0
 

@@ -12,7 +12,7 @@ from meetings.calendar.services import personal_feed, personal_fingerprint
 from meetings.errors import DomainError, PermissionDenied
 from meetings.reference.models import OrganisationKind
 from meetings.reference.services import get_or_create_organisation, state_by_code
-from meetings.registration import badges, queries
+from meetings.registration import badges, queries, services
 from meetings.registration.models import (
     DelegationRole,
     ParticipantCategory,
@@ -25,10 +25,13 @@ from tests.factories.registration import for_state, make_open_meeting, register
 from tests.factories.schedule import make_sitting
 
 
-def accredited(meeting, affiliation=None, **overrides):
+def accredited(meeting, affiliation=None, *, head=False, **overrides):
     registration = register(make_user(), meeting, affiliation, **overrides)
     transition(None, registration, RegistrationStatus.APPROVED)
     transition(None, registration, RegistrationStatus.ACCREDITED)
+    if head:  # the head is named, never chosen
+        secretariat = make_user(roles=[Role.SECRETARIAT])
+        services.name_head(secretariat, registration.delegation, registration)
     return registration
 
 
@@ -69,7 +72,7 @@ def test_the_list_of_participants_is_grouped_and_ordered() -> None:
     iansa = get_or_create_organisation("IANSA", None, OrganisationKind.NGO)
     holy_see = state_by_code("VA")
     accredited(meeting, for_state("NO"), family_name="Berg", role=DelegationRole.ADVISER)
-    accredited(meeting, for_state("NO"), family_name="Aas", role=DelegationRole.HEAD)
+    accredited(meeting, for_state("NO"), family_name="Aas", head=True)
     accredited(meeting, for_state("GH"), family_name="Mensah")
     accredited(meeting, Affiliation(ParticipantCategory.OBSERVER_STATE, state_id=holy_see.id))
     accredited(meeting, Affiliation(ParticipantCategory.NGO, organisation_id=iansa.id))

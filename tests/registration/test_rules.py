@@ -289,11 +289,14 @@ def test_a_delegate_sees_only_their_own_registration() -> None:
     assert access.registration_for(alice, alices.id) is alices
 
 
-def test_the_focal_point_names_the_head_of_delegation() -> None:
+def test_the_head_is_named_by_the_focal_point_never_chosen_on_a_form() -> None:
     meeting = make_open_meeting()
     focal_point = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
     delegation = services.focal_point_delegation(focal_point, meeting)
-    first = services.add_member(focal_point, delegation, person(role=DelegationRole.HEAD))
+    with pytest.raises(DomainError) as chosen:
+        services.add_member(focal_point, delegation, person(role=DelegationRole.HEAD))
+    assert chosen.value.field == "role"
+    first = services.add_member(focal_point, delegation, person())
     second = services.add_member(focal_point, delegation, person())
     services.name_head(focal_point, delegation, first)
     services.name_head(focal_point, delegation, second)
@@ -361,7 +364,10 @@ def test_an_invitation_is_completed_from_the_signed_link(outbox) -> None:
     registration = invitations.accept_invitation(
         invitee, token, person(email="ignored@example.org")
     )
-    assert registration.status is RegistrationStatus.SUBMITTED
+    # The focal point chose this person: their invitation is their approval.
+    assert registration.status is RegistrationStatus.APPROVED
+    approval = entries_for(registration)[-1]
+    assert (approval.action, approval.actor_id) == ("registration.approved", focal_point.id)
     assert registration.email == "invitee@example.org"
     assert registration.user_id == invitee.id
     with pytest.raises(DomainError, match="already been used"):

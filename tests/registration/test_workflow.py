@@ -9,10 +9,11 @@ from meetings.auth.models import Role
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.reference.services import state_by_code
+from meetings.registration import services, workflow
 from meetings.registration.models import RegistrationStatus as S
 from meetings.registration.workflow import TRANSITIONS, Actor, transition
 from tests.factories.auth import make_user
-from tests.factories.registration import make_open_meeting, register
+from tests.factories.registration import make_open_meeting, person, register
 
 # How to bring a fresh submission into each state (moves made by the system).
 PATHS: dict[S, list[S]] = {
@@ -57,6 +58,8 @@ def test_the_transition_table(cast, source: S, target: S, who: str) -> None:
         transition(None, registration, step, reason="because")
     assert registration.status is source
     allowed = bool(TRANSITIONS.get((source, target), frozenset()) & WHO[who])
+    if source is S.DRAFT and who != "participant":
+        allowed = False  # another person's draft is theirs to submit (see the next test)
     if allowed:
         transition(people[who], registration, target, reason="because")
         assert registration.status is target
@@ -65,6 +68,18 @@ def test_the_transition_table(cast, source: S, target: S, who: str) -> None:
         with pytest.raises(DomainError):
             transition(people[who], registration, target, reason="because")
         assert registration.status is source
+
+
+def test_a_draft_is_submitted_by_its_participant_or_by_whoever_filled_it_in_for_them(
+    cast,
+) -> None:
+    meeting, people = cast
+    theirs = register(people["participant"], meeting, submit=False)
+    assert workflow.allowed_targets(people["focal point"], theirs) == []
+    assert workflow.allowed_targets(people["secretariat"], theirs) == []
+    delegation = services.focal_point_delegation(people["focal point"], meeting)
+    added = services.add_member(people["focal point"], delegation, person())
+    assert added.status is S.APPROVED  # submitted and approved by the focal point who added them
 
 
 def test_every_state_can_be_reached() -> None:
