@@ -1,20 +1,34 @@
-"""Files people download: CSV lines that a spreadsheet shows and never runs, streamed."""
+"""Files people download: CSV that opens cleanly in a spreadsheet (UTF-8 with a byte-order mark,
+so that Excel reads the accents; words, not codes; times at the venue to the minute) and that a
+spreadsheet shows and never runs. Streamed."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response, stream_with_context
+from flask_babel import gettext as _
 
+BOM = "\ufeff"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell a spreadsheet could only read as a number or a telephone number: digits, spaces,
+# brackets, dots, slashes, dashes and a leading sign. Nothing in it can call a function, name a
+# cell or reach another program, so it is left as it is ("+41 22 917 1234" stays readable).
+INERT = re.compile(r"[+-]?[\d\s().\-/]*\d[\d\s().\-/]*")
 
 
 def safe_cell(value: object) -> str:
-    """A spreadsheet shows text, never runs it: a cell that starts like a formula gets a quote."""
+    """A spreadsheet shows text, never runs it: a cell that starts like a formula gets a quote,
+    unless it is only a number or a telephone number."""
     text = "" if value is None else str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    if text.startswith(FORMULA_START) and not INERT.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_line(values: Iterable[object]) -> str:
@@ -23,10 +37,25 @@ def csv_line(values: Iterable[object]) -> str:
     return buffer.getvalue()
 
 
+def yes_no(value: bool) -> str:
+    return str(_("yes")) if value else str(_("no"))
+
+
+def venue_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A moment at the venue, to the minute (the zone is the meeting's; the file says which)."""
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 def csv_response(lines: Iterable[str], filename: str) -> Response:
-    """``lines`` streamed as a CSV download named ``filename``."""
+    """``lines`` streamed as a CSV download named ``filename``, with the byte-order mark that
+    tells Excel it is UTF-8."""
+
+    def with_mark() -> Iterator[str]:
+        yield BOM
+        yield from lines
+
     return Response(
-        stream_with_context(iter(lines)),
+        stream_with_context(with_mark()),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -3,18 +3,22 @@ Each issues a fixed number of queries whatever the number of registrations."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.exports import csv_line
+from meetings.exports import csv_line, venue_time, yes_no
 from meetings.extensions import db
+from meetings.labels import label
 from meetings.pagination import Page, paginate
 from meetings.reference.models import Organisation, OrganisationKind, RegionalGroup, State
 from meetings.registration.models import (
@@ -105,29 +109,37 @@ def registrations_by_id(actor: User, ids: list[int]) -> list[Registration]:
 
 @dataclass
 class Statistics:
-    total: int = 0
-    by_status: dict[Any, int] = field(default_factory=dict)
+    total: int = 0  # registrations that hold a place (submitted, approved, accredited)
+    all_registrations: int = 0
+    by_status: dict[Any, int] = field(default_factory=dict)  # every registration
     by_category: dict[Any, int] = field(default_factory=dict)
     by_regional_group: dict[Any, int] = field(default_factory=dict)
     by_gender: dict[Any, int] = field(default_factory=dict)
+    checked_in_by_day: list[tuple[date, int]] = field(default_factory=list)  # venue days
+    checked_in: int = 0
 
 
-def _counts(column: Any, meeting: Meeting, *joins: Any) -> dict[Any, int]:
-    """Counts by the column's values (enum members, shown by their labels); None becomes ""."""
+def _counts(column: Any, meeting: Meeting, *joins: Any, holding: bool = True) -> dict[Any, int]:
+    """Counts by the column's values (enum members, shown by their labels); None becomes "".
+    Only registrations that hold a place, unless ``holding`` is False."""
     query = sa.select(column, sa.func.count(Registration.id)).select_from(Registration)
     for target, condition in joins:
         query = query.outerjoin(target, condition)
-    rows = db.session.execute(
-        query.where(Registration.meeting_id == meeting.id).group_by(column)
-    ).all()
+    query = query.where(Registration.meeting_id == meeting.id)
+    if holding:
+        query = query.where(Registration.status.in_(ACTIVE_STATUSES))
+    rows = db.session.execute(query.group_by(column)).all()
     return {key if key is not None else "": n for key, n in rows}
 
 
 def statistics(actor: User, meeting: Meeting) -> Statistics:
+    """Who holds a place, by category, gender and region; every registration by status; and
+    who came, day by day at the venue."""
     require(actor, Permission.MANAGE_REGISTRATIONS)
     stats = Statistics()
-    stats.by_status = _counts(Registration.status, meeting)
-    stats.total = sum(stats.by_status.values())
+    stats.by_status = _counts(Registration.status, meeting, holding=False)
+    stats.all_registrations = sum(stats.by_status.values())
+    stats.total = sum(n for status, n in stats.by_status.items() if status in ACTIVE_STATUSES)
     stats.by_category = _counts(Registration.category, meeting)
     stats.by_gender = _counts(Registration.gender, meeting)
     stats.by_regional_group = _counts(
@@ -137,6 +149,18 @@ def statistics(actor: User, meeting: Meeting) -> Statistics:
         (State, State.id == Delegation.state_id),
         (RegionalGroup, RegionalGroup.id == State.regional_group_id),
     )
+    days: Counter[date] = Counter()
+    moments = db.session.scalars(
+        sa.select(Registration.checked_in_at).where(
+            Registration.meeting_id == meeting.id, Registration.checked_in_at.is_not(None)
+        )
+    )
+    zone = meeting.zone
+    for moment in moments:
+        if moment is not None:
+            days[moment.astimezone(zone).date()] += 1
+    stats.checked_in_by_day = sorted(days.items())
+    stats.checked_in = sum(days.values())
     return stats
 
 
@@ -210,28 +234,35 @@ def list_of_participants(meeting: Meeting) -> list[ParticipantGroup]:
 
 # --- CSV exports ---------------------------------------------------------------------------------
 
-EXPORT_COLUMNS = [
-    "id",
-    "status",
-    "category",
-    "delegation",
-    "role",
-    "courtesy_title",
-    "given_names",
-    "family_name",
-    "functional_title",
-    "gender",
-    "email",
-    "phone",
-    "based_in",
-    "consent_to_publish",
-    "submitted_at",
-    "checked_in_at",
-]
+
+def _export_columns() -> list[str]:
+    return [
+        str(_("Number")),
+        str(_("Status")),
+        str(_("Category")),
+        str(_("Delegation")),
+        str(_("Role")),
+        str(_("Title")),
+        str(_("Given names")),
+        str(_("Family name")),
+        str(_("Functional title")),
+        str(_("Gender")),
+        str(_("E-mail")),
+        str(_("Telephone")),
+        str(_("Based in")),
+        str(_("In the public list")),
+        str(_("Submitted (%(zone)s)", zone="{zone}")),
+        str(_("Checked in (%(zone)s)", zone="{zone}")),
+    ]
+
+
+def _word(value: Any) -> str:
+    return label(value) if value is not None else ""
 
 
 def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
-    """Every registration of ``meeting`` as CSV lines, read in batches: memory stays flat."""
+    """Every registration of ``meeting`` as CSV lines (words, not codes; times at the venue),
+    read in batches: memory stays flat."""
     require(actor, Permission.MANAGE_REGISTRATIONS)
     delegation_name = sa.func.coalesce(State.name, Organisation.name)
     query = (
@@ -260,21 +291,46 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
         .order_by(Registration.id)
         .execution_options(yield_per=1000)
     )
-    yield csv_line(list(EXPORT_COLUMNS))
+    zone = meeting.zone
+    yield csv_line(column.format(zone=meeting.timezone) for column in _export_columns())
     for row in db.session.execute(query):
-        yield csv_line(list(row))
+        (number, status, category, delegation, role, title, given, family, function) = row[:9]
+        (gender, email, phone, based_in, consent, submitted, checked_in) = row[9:]
+        yield csv_line(
+            [
+                number,
+                _word(status),
+                _word(category),
+                delegation,
+                _word(role),
+                title,
+                given,
+                family,
+                function,
+                _word(gender),
+                email,
+                phone,
+                _word(based_in),
+                yes_no(consent),
+                venue_time(submitted, zone),
+                venue_time(checked_in, zone),
+            ]
+        )
 
 
 def export_participants(meeting: Meeting) -> Iterator[str]:
-    yield csv_line(["group", "delegation", "role", "name", "functional_title"])
+    yield csv_line(
+        [str(_("Group")), str(_("Delegation")), str(_("Role")), str(_("Name")), str(_("Title"))]
+    )
     for group in list_of_participants(meeting):
+        group_name = label(ParticipantCategory(group.key))  # a category, or its organisations
         for delegation, people in group.delegations:
             for person in people:
                 yield csv_line(
                     [
-                        group.key,
+                        group_name,
                         delegation,
-                        person.role,
+                        _word(person.role),
                         person.display_name,
                         person.functional_title,
                     ]

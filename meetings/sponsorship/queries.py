@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from meetings import clock
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, has_permission, require
 from meetings.errors import PermissionDenied
-from meetings.exports import csv_line
+from meetings.exports import csv_line, venue_time, yes_no
 from meetings.extensions import db
 from meetings.fund import ledger
 from meetings.labels import label
@@ -264,28 +265,32 @@ def report(actor: User, *conditions: Any, title: str) -> Report:
     return result
 
 
-EXPORT_COLUMNS = [
-    "application",
-    "meeting",
-    "state",
-    "regional group",
-    "least developed",
-    "status",
-    "nominee",
-    "gender",
-    "capital-based",
-    "airfare asked",
-    "DSA days",
-    "terminal asked",
-    "award",
-    "submitted",
-]
+UTC_ZONE = ZoneInfo("UTC")  # a call spans meetings in several places: its file keeps to UTC
+
+
+def _export_columns() -> list[str]:
+    return [
+        str(_("Application")),
+        str(_("Meeting")),
+        str(_("State")),
+        str(_("Regional group")),
+        str(_("Least developed country")),
+        str(_("Status")),
+        str(_("Nominee")),
+        str(_("Gender")),
+        str(_("Capital-based")),
+        str(_("Airfare asked (USD)")),
+        str(_("DSA days")),
+        str(_("Terminal expenses asked (USD)")),
+        str(_("Award (USD)")),
+        str(_("Submitted (UTC)")),
+    ]
 
 
 def export(actor: User, call: SponsorshipCall) -> Iterator[str]:
     require_reviewer(actor)
     listed = rows(_applications(Application.call_id == call.id))
-    yield csv_line(EXPORT_COLUMNS)
+    yield csv_line(_export_columns())
     for row in listed:
         a = row.application
         yield csv_line(
@@ -294,16 +299,16 @@ def export(actor: User, call: SponsorshipCall) -> Iterator[str]:
                 a.meeting.code,
                 a.state.name,
                 a.state.regional_group.name if a.state.regional_group else "",
-                "yes" if a.state.is_least_developed else "no",
+                yes_no(a.state.is_least_developed),
                 label(row.status),
                 row.nominee.full_name if row.nominee else "",
                 label(row.nominee.gender) if row.nominee and row.nominee.gender else "",
-                "yes" if a.capital_based else "no",
+                yes_no(a.capital_based),
                 a.airfare.decimal(),
                 a.dsa_days,
                 a.terminal.decimal(),
                 row.award.total.decimal() if row.award else "",
-                a.submitted_at.isoformat(timespec="minutes") if a.submitted_at else "",
+                venue_time(a.submitted_at, UTC_ZONE),
             ]
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -90,7 +90,16 @@ def test_the_list_of_participants_is_grouped_and_ordered() -> None:
 def test_exports_neutralise_spreadsheet_formulas() -> None:
     assert exports.safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     for start in ("+", "-", "@"):
-        assert exports.safe_cell(start + "1") == "'" + start + "1"
+        assert exports.safe_cell(start + "A1") == "'" + start + "A1"
+        assert (
+            exports.safe_cell(start + "1+cmd|' /C calc'!A0") == "'" + start + "1+cmd|' /C calc'!A0"
+        )
+    assert exports.safe_cell("@1") == "'@1"
+    # A number or a telephone number cannot run anything: it stays readable.
+    assert exports.safe_cell("+41 22 917 1234") == "+41 22 917 1234"
+    assert exports.safe_cell("-12.50") == "-12.50"
+    assert exports.safe_cell("+1 (212) 963-1234") == "+1 (212) 963-1234"
+    assert exports.safe_cell("+") == "'+"
     assert exports.safe_cell("Ghana") == "Ghana"
     meeting = make_open_meeting()
     accredited(
@@ -110,7 +119,12 @@ def test_the_registration_export_has_every_registration(now) -> None:
         register(make_user(), meeting)
     lines = list(queries.export_registrations(secretariat, meeting))
     assert len(lines) == 4
-    assert lines[0].startswith("id,status,category,delegation")
+    assert lines[0].startswith("Number,Status,Category,Delegation,Role")
+    assert "Submitted (America/New_York)" in lines[0]
+    # Words, not codes; the time at the venue, to the minute (1 May 2018 12:00 UTC = 08:00 EDT).
+    assert ",submitted,Member State,Ghana,Adviser," in lines[1]
+    assert ",2018-05-01 08:00," in lines[1]
+    assert ",yes," in lines[1]
     with pytest.raises(PermissionDenied):
         list(queries.export_registrations(make_user(), meeting))
 
@@ -121,12 +135,36 @@ def test_statistics_count_by_category_group_gender_and_status() -> None:
     accredited(meeting, for_state("GH"))
     register(make_user(), meeting, for_state("NO"))
     register(make_user(), meeting, for_state("NO"), submit=False)
+    rejected = register(make_user(), meeting, for_state("NO"))
+    transition(None, rejected, RegistrationStatus.REJECTED, reason="Not nominated")
     stats = queries.statistics(secretariat, meeting)
-    assert stats.total == 3
-    assert stats.by_status == {"accredited": 1, "submitted": 1, "draft": 1}
-    assert stats.by_category == {"member_state": 3}
-    assert stats.by_regional_group == {"African States": 1, "Western European and other States": 2}
-    assert stats.by_gender == {"female": 3}
+    # Only registrations that hold a place count, except in the count by status.
+    assert stats.total == 2
+    assert stats.all_registrations == 4
+    assert stats.by_status == {"accredited": 1, "submitted": 1, "draft": 1, "rejected": 1}
+    assert stats.by_category == {"member_state": 2}
+    assert stats.by_regional_group == {"African States": 1, "Western European and other States": 1}
+    assert stats.by_gender == {"female": 2}
+
+
+def test_statistics_count_check_ins_by_day_at_the_venue(now) -> None:
+    meeting = make_open_meeting()  # New York
+    secretariat = make_user(roles=[Role.SECRETARIAT])
+    people = [accredited(meeting) for _ in range(3)]
+    for person, moment in zip(
+        people,
+        [
+            datetime(2018, 6, 18, 13, tzinfo=UTC),
+            datetime(2018, 6, 19, 3, tzinfo=UTC),  # 23:00 on the 18th in New York
+            datetime(2018, 6, 19, 14, tzinfo=UTC),
+        ],
+        strict=True,
+    ):
+        now(moment)
+        badges.check_in(secretariat, badges.check_in_token(person))
+    stats = queries.statistics(secretariat, meeting)
+    assert stats.checked_in_by_day == [(date(2018, 6, 18), 2), (date(2018, 6, 19), 1)]
+    assert stats.checked_in == 3
 
 
 def test_the_personal_feed_holds_the_meetings_one_is_registered_for(app) -> None:

@@ -387,7 +387,8 @@ def test_the_public_list_of_participants(client, meeting) -> None:
     assert "Ghana" in html
     assert "Mensah" in html
     csv_text = client.get("/meetings/POA-OPEN/participants?format=csv").get_data(as_text=True)
-    assert "member_state,Ghana,adviser" in csv_text
+    assert csv_text.startswith("\ufeffGroup,Delegation,Role,Name,Title")
+    assert "Member State,Ghana,Adviser," in csv_text
 
 
 def test_the_secretariat_registers_after_the_deadline_with_a_reason(

@@ -95,7 +95,7 @@ def test_an_administrator_sees_private_comments_and_exports_formula_safe_csv(
     html = client.get(f"/sponsorship/manage/applications/{mine.id}").get_data(as_text=True)
     assert "Doubtful nominee" in html
     csv = client.get(f"/sponsorship/manage/calls/{call.id}/applications.csv").get_data(as_text=True)
-    assert csv.splitlines()[0].startswith("application,meeting,state")
+    assert csv.splitlines()[0].startswith("\ufeffApplication,Meeting,State,Regional group")
     assert "Sierra Leone" in csv
 
 
