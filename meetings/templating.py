@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -58,6 +59,9 @@ class NavItem:
     permission: Permission | None = None
     login_required: bool = False
     order: int = 100
+    # Shown only when this holds for the user too (an administrator holds every permission but
+    # has no delegation of their own: "My delegation" would be a dead end for them).
+    when: Callable[[Any], bool] | None = None
 
 
 def add_navigation(app: Flask, *items: NavItem) -> None:
@@ -75,6 +79,8 @@ def navigation(app: Flask) -> list[tuple[Any, str, str]]:
         if (item.login_required or item.permission) and not current_user.is_authenticated:
             continue
         if item.permission is not None and not has_permission(current_user, item.permission):
+            continue
+        if item.when is not None and not item.when(current_user):
             continue
         items.append((item.label, item.endpoint, url_for(item.endpoint)))
     return items

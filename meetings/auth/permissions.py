@@ -92,3 +92,16 @@ def require_acts_for(
     if account is None or not acts_for(account, state_id=state_id, organisation_id=organisation_id):
         raise PermissionDenied(_("Only the focal point of this delegation may do this."))
     return account
+
+
+def is_focal_point(user: Any) -> bool:
+    """Whether ``user`` acts as focal point of some State or organisation."""
+    account = _user(user)
+    return account is not None and account.focal_point_assignment is not None
+
+
+def is_state_focal_point(user: Any) -> bool:
+    """Whether ``user`` acts as focal point of a State (only States apply for sponsorship)."""
+    account = _user(user)
+    assignment = account.focal_point_assignment if account is not None else None
+    return assignment is not None and assignment.state_id is not None

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from meetings.auth.permissions import Permission
+    from meetings.auth.permissions import Permission, is_focal_point
     from meetings.auth.verification import on_verified
     from meetings.demo import add_seeder
     from meetings.registration import (  # noqa: F401
@@ -32,7 +32,11 @@ def init_app(app: Flask) -> None:
     add_navigation(
         app,
         NavItem(
-            _l("My delegation"), "registration_focal.index", Permission.MANAGE_DELEGATION, order=30
+            _l("My delegation"),
+            "registration_focal.index",
+            Permission.MANAGE_DELEGATION,
+            order=30,
+            when=is_focal_point,
         ),
         NavItem(
             _l("Registrations"),

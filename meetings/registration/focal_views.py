@@ -11,7 +11,15 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.documents.services import send_document, upload_from
 from meetings.forms import act, parse_choice, perform, status_for, submit_form
-from meetings.registration import access, delegations, invitations, queries, services, workflow
+from meetings.registration import (
+    access,
+    delegations,
+    invitations,
+    queries,
+    services,
+    todo,
+    workflow,
+)
 from meetings.registration.forms import (
     CredentialsForm,
     DecisionForm,
@@ -20,6 +28,7 @@ from meetings.registration.forms import (
     NominationForm,
 )
 from meetings.registration.models import CredentialsStatus, DelegationRole
+from meetings.schedule.models import MeetingState
 from meetings.schedule.services import public_meetings, visible_meeting
 
 bp = Blueprint("registration_focal", __name__)
@@ -32,7 +41,8 @@ def index() -> ResponseReturnValue:
     return render_template(
         "registration/focal/delegations.html",
         delegations=delegations.delegations_of(user),
-        meetings=public_meetings(),
+        # A delegation is opened for a meeting still to come, never for one concluded.
+        meetings=[m for m in public_meetings() if m.state is not MeetingState.CONCLUDED],
         assignment=user.focal_point_assignment,
     )
 
@@ -60,6 +70,7 @@ def _page(delegation_id: int, **forms: object) -> ResponseReturnValue:
         meeting=delegation.meeting,
         members=members,
         is_focal_point=access.is_focal_point_of(user, delegation),
+        todo=todo.todo_for(user, delegation),
         is_secretariat=access.is_secretariat(user),
         targets={m.id: workflow.allowed_targets(user, m) for m in members},
         needs_reason=workflow.NEEDS_REASON,

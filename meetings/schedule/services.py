@@ -303,6 +303,16 @@ def can_manage(actor: User | None) -> bool:
     return has_permission(actor, Permission.MANAGE_SCHEDULE)
 
 
+def registration_window_is_open(meeting: Meeting, now: datetime) -> bool:
+    """Whether people may register for ``meeting`` now: its state says registration is open, and
+    ``now`` is between the opening and the deadline (when set)."""
+    if meeting.state is not MeetingState.REGISTRATION_OPEN:
+        return False
+    if meeting.registration_opens_at and now < meeting.registration_opens_at:
+        return False
+    return not (meeting.registration_closes_at and now >= meeting.registration_closes_at)
+
+
 def public_meetings() -> list[Meeting]:
     return list(
         db.session.scalars(

@@ -9,11 +9,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetings import clock
 from meetings.auth.current import current_account, current_actor
 from meetings.forms import ConfirmForm, act
 from meetings.schedule import following, queries
 from meetings.schedule.models import SittingKind
-from meetings.schedule.services import can_manage, public_meetings, visible_meeting
+from meetings.schedule.services import (
+    can_manage,
+    public_meetings,
+    registration_window_is_open,
+    visible_meeting,
+)
 from meetings.schedule.sittings import sitting_of
 from meetings.security import as_id
 
@@ -22,7 +28,10 @@ bp = Blueprint("schedule", __name__)
 
 @bp.get("/meetings")
 def meetings() -> ResponseReturnValue:
-    return render_template("schedule/meetings.html", meetings=public_meetings())
+    found = public_meetings()
+    now = clock.now()
+    open_ids = {m.id for m in found if registration_window_is_open(m, now)}
+    return render_template("schedule/meetings.html", meetings=found, open_ids=open_ids)
 
 
 def _filters() -> queries.ProgrammeFilter:

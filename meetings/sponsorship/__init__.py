@@ -18,7 +18,7 @@ def _public_summary() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    from meetings.auth.permissions import Permission
+    from meetings.auth.permissions import Permission, is_state_focal_point
     from meetings.demo import add_seeder
     from meetings.fund.sections import PublicSection, add_public_section
     from meetings.sponsorship import focal_views, labels, manage_views, models, views  # noqa: F401
@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
             "sponsorship_focal.index",
             Permission.MANAGE_DELEGATION,
             order=35,
+            when=is_state_focal_point,
         ),
         NavItem(
             _l("Sponsorship"), "sponsorship_manage.index", Permission.REVIEW_SPONSORSHIP, order=90
