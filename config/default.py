@@ -56,7 +56,7 @@ BABEL_DEFAULT_LOCALE = "en"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 
 # Absolute address of the site, used in e-mails and calendar feeds built outside a request.
-PUBLIC_URL = "http://127.0.0.1:5000"
+PUBLIC_URL = None  # MEETINGS_PUBLIC_URL; unset in development: links follow the served address
 # Stable host part of calendar UIDs (sitting-<id>@<this>); never change it once feeds are out.
 CALENDAR_UID_DOMAIN = "meetings.localhost"
 

@@ -2,7 +2,8 @@
 
 Every such link is built from the configured public address (MEETINGS_PUBLIC_URL), never from
 the request's Host header: a forged Host must not put an attacker's address into a password-reset
-e-mail. (Links shown on a page, such as feed subscriptions, follow the address being browsed.)
+e-mail. Production requires the setting; a development server without it follows the address it
+is served at. (Links shown on a page, such as feed subscriptions, follow the address browsed.)
 """
 
 from __future__ import annotations
@@ -10,11 +11,21 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
+
+DEVELOPMENT_ADDRESS = "http://127.0.0.1:5000"
 
 
 def public_base() -> str:
-    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    """The configured public address. Only where none is configured (development: production
+    refuses to start without one) do links follow the address being served, so that a server
+    started on another port still sends working links."""
+    configured = current_app.config.get("PUBLIC_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return DEVELOPMENT_ADDRESS
 
 
 def external_url(endpoint: str, **values: Any) -> str:

@@ -28,6 +28,7 @@ from meetings.extensions import db
 from meetings.labels import label
 from meetings.registration.queries import followed_meeting_ids
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
+from meetings.urls import public_base
 
 FEED_FORMAT = "2"  # raise when the feed's layout changes, so every cached feed is rebuilt
 CACHE_SECONDS = 24 * 3600
@@ -47,7 +48,7 @@ def _fingerprint(
         [
             FEED_FORMAT,
             scope,
-            str(config["PUBLIC_URL"]),
+            public_base(),
             str(config["CALENDAR_UID_DOMAIN"]),
             *(str(p) for p in parts),
         ]
@@ -143,7 +144,7 @@ def personal_fingerprint(user: User) -> Fingerprint:
 
 
 def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
-    base = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    base = public_base()
     domain = current_app.config["CALENDAR_UID_DOMAIN"]
     pages: dict[str, str] = {}  # one url_for per meeting, not per sitting
     events = []

@@ -163,3 +163,17 @@ def test_pages_for_a_logged_in_person_are_never_cached(client, login) -> None:
     static = client.get("/static/css/app.css")
     static.close()
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_without_a_public_address_development_links_follow_the_served_address(
+    app: Flask, client, outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`flask run --port 5055` with no MEETINGS_PUBLIC_URL: e-mailed links still work."""
+    make_user(email="dev@example.org")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PUBLIC_URL", None)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    client.post(
+        "/password/forgot", data={"email": "dev@example.org"}, base_url="http://127.0.0.1:5055"
+    )
+    assert "http://127.0.0.1:5055/password/reset/" in outbox[-1].get_content()
