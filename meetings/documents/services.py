@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from meetings.auth.models import User
 from meetings.documents import storage
 from meetings.documents.models import Document
+from meetings.documents.photos import passport_photo
 from meetings.documents.storage import Upload, UploadTooLarge, read_upload
 from meetings.extensions import db
 
@@ -18,6 +19,7 @@ __all__ = [
     "Upload",
     "UploadTooLarge",
     "new_document",
+    "new_photo",
     "read_upload",
     "send_document",
     "upload_from",
@@ -48,7 +50,13 @@ def new_document(actor: User | None, upload: Upload) -> Document:
     return document
 
 
-def send_document(document: Document | None, *, missing: str) -> Response:
-    """The document as a download. The caller has checked that the reader may see what the
-    document belongs to; ``missing`` is the 404 message when there is no document."""
-    return storage.send(document, missing=missing)
+def send_document(document: Document | None, *, missing: str, inline: bool = False) -> Response:
+    """The document as a download (or a photo shown in a page, ``inline``). The caller has
+    checked that the reader may see what the document belongs to; ``missing`` is the 404
+    message when there is no document."""
+    return storage.send(document, missing=missing, inline=inline)
+
+
+def new_photo(actor: User | None, upload: Upload, *, field: str) -> Document:
+    """Keep a passport photo: checked as an image, cropped to the passport ratio, re-encoded."""
+    return new_document(actor, passport_photo(upload, field=field))

@@ -125,20 +125,27 @@ class StoredDocument(Protocol):
     content_type: str
 
 
-def send(document: StoredDocument | None, *, missing: str) -> Response:
-    """The document as a download (never inline); NotFound with ``missing`` when there is none.
+INLINE_TYPES = ("image/jpeg",)  # only photos we re-encoded ourselves are shown in a page
+
+
+def send(document: StoredDocument | None, *, missing: str, inline: bool = False) -> Response:
+    """The document as a download; NotFound with ``missing`` when there is none. ``inline``
+    shows a photo in a page (only a JPEG we wrote ourselves; anything else still downloads).
     The caller has checked that the user may see what the document belongs to."""
     if document is None:
         raise NotFound(missing)
     path = path_of(document.stored_name)
+    shown = inline and document.content_type in INLINE_TYPES
     response = send_file(
         path,
         mimetype=document.content_type,
-        as_attachment=True,
+        as_attachment=not shown,
         download_name=document.original_name,
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"
+    if shown:
+        response.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
     return response
 
 

@@ -82,6 +82,7 @@ def registration_for(actor: User | None, registration_id: int) -> Registration:
             joinedload(Registration.meeting),
             joinedload(Registration.delegation),
             joinedload(Registration.nomination_letter),
+            joinedload(Registration.photo),
         )
         .where(Registration.id == registration_id)
     )

@@ -1,4 +1,5 @@
-"""Badges with a QR code holding a signed check-in token, and the check-in itself."""
+"""Grounds passes: the photo, the pass with a QR code holding a signed check-in token (printed by
+the secretariat; a participant sees a preview), and the check-in itself."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from sqlalchemy.orm import joinedload
 from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
-from meetings.auth.permissions import Permission, require
-from meetings.errors import DomainError
+from meetings.auth.permissions import Permission, has_permission, require
+from meetings.documents.services import Upload, new_photo
+from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
 from meetings.labels import label
+from meetings.registration import access
 from meetings.registration.models import Registration, RegistrationStatus
 
 _SALT = "meetings.check-in"
@@ -41,6 +44,44 @@ def qr_svg(text: str) -> str:
     image.save(buffer)
     svg = buffer.getvalue().decode("utf-8")
     return svg[svg.index("<svg") :]  # without the XML declaration, for inlining
+
+
+# --- the photo and the pass --------------------------------------------------------------------
+
+
+def may_print(actor: User | None) -> bool:
+    """Grounds passes are printed by the secretariat, at accreditation: a participant sees a
+    preview, marked as not valid, without the check-in code."""
+    return has_permission(actor, Permission.MANAGE_REGISTRATIONS)
+
+
+def can_change_photo(actor: User | None, registration: Registration) -> bool:
+    """The secretariat at any time; the participant and their focal point until the pass is
+    issued (accreditation)."""
+    if actor is None:
+        return False
+    if may_print(actor):
+        return True
+    if registration.status is RegistrationStatus.ACCREDITED:
+        return False
+    return registration.user_id == actor.id or access.is_focal_point_of(
+        actor, registration.delegation
+    )
+
+
+def set_photo(actor: User, registration: Registration, upload: Upload) -> None:
+    if not can_change_photo(actor, registration):
+        raise PermissionDenied(_("The photo can no longer be changed here: ask the secretariat."))
+    before = registration.photo_id
+    registration.photo = new_photo(actor, upload, field="photo")
+    db.session.flush()
+    record(
+        actor,
+        "registration.photo_changed",
+        registration,
+        before={"photo": before},
+        after={"photo": registration.photo_id},
+    )
 
 
 def require_check_in(actor: User) -> None:

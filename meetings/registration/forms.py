@@ -161,6 +161,14 @@ class AffiliationFields:
 
 
 class RegistrationForm(AffiliationFields, PersonFields):
+    photo = FileField(
+        _l("Photo for the grounds pass"),
+        description=_l(
+            "A recent passport-style photo, JPEG or PNG: face and shoulders, plain background. "
+            "It is cropped to the passport format and shown only to the secretariat, your focal "
+            "point and you. You can add it later."
+        ),
+    )
     nomination_letter = FileField(
         _l("Nomination letter"),
         description=LazyString(
@@ -175,6 +183,11 @@ class RegistrationForm(AffiliationFields, PersonFields):
 
 class DraftForm(PersonFields):
     nomination_letter = RegistrationForm.nomination_letter
+    photo = RegistrationForm.photo
+
+
+class PhotoForm(Form):
+    photo = RegistrationForm.photo
 
 
 class InvitationForm(PersonFields):

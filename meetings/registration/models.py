@@ -173,6 +173,8 @@ class Registration(TimestampMixin, Base):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     based_in: Mapped[BasedIn | None] = mapped_column(enum_type(BasedIn))
     nomination_letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id"))
+    # The passport photo of the grounds pass (cropped and re-encoded on upload).
+    photo_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document.id"))
     consent_to_publish: Mapped[bool] = mapped_column(default=False)
     # Added by the focal point or the secretariat, who hold the nomination: no letter needed.
     added_on_behalf: Mapped[bool] = mapped_column(default=False)
@@ -188,7 +190,10 @@ class Registration(TimestampMixin, Base):
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     delegation: Mapped[Delegation] = relationship(lazy="raise", foreign_keys=[delegation_id])
-    nomination_letter: Mapped[Document | None] = relationship(lazy="raise")
+    nomination_letter: Mapped[Document | None] = relationship(
+        lazy="raise", foreign_keys=[nomination_letter_id]
+    )
+    photo: Mapped[Document | None] = relationship(lazy="raise", foreign_keys=[photo_id])
 
     @property
     def full_name(self) -> str:

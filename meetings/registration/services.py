@@ -17,7 +17,7 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.auth.services import normalise_email, user_by_email
 from meetings.auth.verification import require_verified
-from meetings.documents.services import Upload, new_document
+from meetings.documents.services import Upload, new_document, new_photo
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.reference.models import Organisation, State, UNStatus
@@ -299,6 +299,7 @@ def register(
     *,
     letter: Upload | None,
     submit: bool,
+    photo: Upload | None = None,
 ) -> Registration:
     """A delegate registers on their own, with the account's own verified address: a draft,
     or submitted at once."""
@@ -316,6 +317,8 @@ def register(
     registration = _create(actor, meeting, delegation, values, user_id=actor.id)
     if letter is not None:
         registration.nomination_letter = new_document(actor, letter)
+    if photo is not None:
+        registration.photo = new_photo(actor, photo, field="photo")
     db.session.flush()
     record(actor, "registration.created", registration, after={"status": registration.status})
     if submit:
@@ -359,6 +362,7 @@ def update_draft(
     *,
     letter: Upload | None,
     submit: bool,
+    photo: Upload | None = None,
 ) -> None:
     if registration.user_id != actor.id:
         raise PermissionDenied(_("Only the participant may change this registration."))
@@ -370,6 +374,8 @@ def update_draft(
         setattr(registration, key, value)
     if letter is not None:
         registration.nomination_letter = new_document(actor, letter)
+    if photo is not None:
+        registration.photo = new_photo(actor, photo, field="photo")
     db.session.flush()
     record(actor, "registration.updated", registration)
     if submit and registration.status is RegistrationStatus.DRAFT:

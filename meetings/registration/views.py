@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from meetings import clock
 from meetings.auth.current import current_account
-from meetings.documents.services import send_document, upload_from
+from meetings.documents.services import Upload, send_document, upload_from
 from meetings.errors import DomainError, NotFound
 from meetings.exports import csv_response
 from meetings.forms import ConfirmForm, act, parse_choice, safe_next, status_for, submit_form
@@ -20,6 +20,7 @@ from meetings.registration.forms import (
     DecisionForm,
     DraftForm,
     InvitationForm,
+    PhotoForm,
     RegistrationForm,
     fill_affiliation_choices,
 )
@@ -59,6 +60,7 @@ def register(code: str) -> ResponseReturnValue:
             form.participant(),
             letter=upload_from(form.nomination_letter.data, field="nomination_letter"),
             submit="submit" in request.form,
+            photo=upload_from(form.photo.data, field="photo"),
         ),
         success=lambda registration: (
             _("Your registration has been submitted.")
@@ -88,6 +90,8 @@ def detail(registration_id: int) -> ResponseReturnValue:
         can_edit=services.can_edit(user, registration),
         decision=DecisionForm(formdata=None),
         has_focal_point=access.has_focal_point(registration.delegation, besides=user.id),
+        can_change_photo=badges.can_change_photo(user, registration),
+        photo_form=PhotoForm(formdata=None),
         window_open=rules.window_is_open(registration.meeting, clock.now()),
     )
 
@@ -114,6 +118,7 @@ def edit(registration_id: int) -> ResponseReturnValue:
             form.participant(),
             letter=upload_from(form.nomination_letter.data, field="nomination_letter"),
             submit="submit" in request.form,
+            photo=upload_from(form.photo.data, field="photo"),
         ),
         success=_("Your registration has been saved."),
         then=url_for(".detail", registration_id=registration_id),
@@ -176,18 +181,52 @@ def letter(registration_id: int) -> ResponseReturnValue:
 @bp.get("/registrations/<int:registration_id>/badge")
 @login_required
 def badge(registration_id: int) -> ResponseReturnValue:
-    registration = access.registration_for(current_account(), registration_id)
+    """The grounds pass: printable with its check-in code for the secretariat; a preview marked
+    "not valid", without the code, for the participant and their focal point."""
+    user = current_account()
+    registration = access.registration_for(user, registration_id)
     if registration.status is not RegistrationStatus.ACCREDITED:
         raise NotFound(_("A badge is issued once the registration is accredited."))
-    token = badges.check_in_token(registration)
+    printable = badges.may_print(user)
+    token = badges.check_in_token(registration) if printable else None
     return render_template(
         "registration/badge.html",
         registration=registration,
         meeting=registration.meeting,
         delegation=registration.delegation,
+        printable=printable,
         token=token,
-        qr=badges.qr_svg(token),
+        qr=badges.qr_svg(token) if token else None,
     )
+
+
+@bp.get("/registrations/<int:registration_id>/photo")
+@login_required
+def photo(registration_id: int) -> ResponseReturnValue:
+    registration = access.registration_for(current_account(), registration_id)
+    return send_document(
+        registration.photo, missing=_("This registration has no photo yet."), inline=True
+    )
+
+
+@bp.post("/registrations/<int:registration_id>/photo")
+@login_required
+def replace_photo(registration_id: int) -> ResponseReturnValue:
+    user = current_account()
+    registration = access.registration_for(user, registration_id)
+    form = PhotoForm()
+    return act(
+        lambda: badges.set_photo(
+            user, registration, upload_from(form.photo.data, field="photo") or _no_photo()
+        ),
+        success=_("The photo has been saved."),
+        back=url_for(".detail", registration_id=registration_id),
+        form=form,
+    )
+
+
+def _no_photo() -> Upload:
+    raise DomainError(_("Choose a photo to upload."), field="photo")
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])

@@ -16,7 +16,7 @@ from meetings.reference.services import state_by_code
 from meetings.schedule import services as schedule
 from meetings.schedule.models import MeetingFormat, MeetingKind, MeetingState
 from tests.factories.auth import PASSWORD, make_user
-from tests.factories.registration import PDF
+from tests.factories.registration import PDF, photo_bytes
 
 CODE = "BROWSER-REG"
 
@@ -74,6 +74,8 @@ def test_register_approve_accredit_badge_and_list(
 ) -> None:
     letter = tmp_path / "nomination-letter.pdf"
     letter.write_bytes(PDF)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(photo_bytes())
 
     delegate = _logged_in(browser, live_server, people["delegate"])
     delegate.goto(f"/meetings/{CODE}")
@@ -88,6 +90,7 @@ def test_register_approve_accredit_badge_and_list(
     delegate.get_by_label("Functional title").fill("Counsellor")
     delegate.get_by_label("Gender").select_option("female")
     delegate.get_by_label("Nomination letter").set_input_files(str(letter))
+    delegate.get_by_label("Photo for the grounds pass").set_input_files(str(photo))
     delegate.get_by_label("My name may appear in the public list of participants").check()
     delegate.get_by_role("button", name="Submit registration").click()
     delegate.wait_for_url(re.compile(r"/registrations/\d+$"))
@@ -110,8 +113,16 @@ def test_register_approve_accredit_badge_and_list(
     delegate.goto("/dashboard")
     assert delegate.get_by_text("accredited", exact=True).is_visible()
     delegate.get_by_role("link", name="Badge").click()
-    assert delegate.locator(".badge-qr svg").is_visible()
+    # A preview for the delegate: photo, category in colour and word, no check-in code.
+    assert delegate.get_by_text("Preview — not valid").is_visible()
+    assert delegate.locator(".pass-qr").count() == 0
     assert delegate.get_by_text("Ms. Amina Diallo").is_visible()
+    assert delegate.get_by_role("img", name="Photo of Amina Diallo").is_visible()
+    assert delegate.locator(".pass-category").inner_text().lower() == "member state"
+    # The secretariat prints the pass, with the code the gate scans.
+    secretariat.goto(delegate.url)
+    assert secretariat.locator(".pass-qr svg").is_visible()
+    assert secretariat.get_by_role("button", name="Print").is_visible()
 
     delegate.goto(f"/meetings/{CODE}/participants")
     assert delegate.get_by_role("heading", name="Ghana").is_visible()

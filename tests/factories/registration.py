@@ -94,3 +94,16 @@ def register(
         letter=letter() if with_letter else None,
         submit=submit,
     )
+
+
+def photo_bytes(width: int = 600, height: int = 800, kind: str = "JPEG") -> bytes:
+    """A real image (a face-sized rectangle on a plain background) for photo uploads."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (200, 210, 220))
+    ImageDraw.Draw(image).ellipse(
+        (width // 4, height // 6, 3 * width // 4, 2 * height // 3), fill=(180, 140, 120)
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format=kind)
+    return buffer.getvalue()

@@ -101,7 +101,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
             data={
                 "csrf_token": csrf_token(page),
                 "category": "member_state",
-                "state_id": str(ghana),
+                "member_state_id": str(ghana),
                 "role": "adviser",
                 "courtesy_title": "Ms.",
                 "given_names": "Amina",
@@ -123,9 +123,13 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
     request = threading.Thread(target=lambda: outcome.append(_attempt(submit)))
     request.start()
     reached = Path(f"{gunicorn.pause}.reached")
-    for _ in range(200):
+    for _ in range(600):
         if reached.exists() and reached.read_text():
             break
+        if outcome:  # the request ended before the upload: say how
+            answer = outcome[0]
+            detail = getattr(answer, "status_code", answer)
+            pytest.fail(f"the submit ended before the upload: {detail}")
         time.sleep(0.05)
     else:
         pytest.fail("the submit never reached the upload")

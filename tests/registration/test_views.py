@@ -261,8 +261,8 @@ def test_the_participant_sees_their_registration_and_badge(client, login, two_st
     html = client.get(f"/registrations/{kenyan.id}").get_data(as_text=True)
     assert "accredited" in html
     badge = client.get(f"/registrations/{kenyan.id}/badge").get_data(as_text=True)
-    assert "<svg" in badge
     assert kenyan.family_name in badge
+    assert "Preview — not valid" in badge  # the secretariat prints the pass (test_badges.py)
 
 
 # --- the secretariat -----------------------------------------------------------------------------

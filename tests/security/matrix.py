@@ -89,6 +89,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("registration.detail", "GET"): DELEGATION_A,
     ("registration.letter", "GET"): DELEGATION_A,
     ("registration.badge", "GET"): DELEGATION_A,
+    ("registration.photo", "GET"): DELEGATION_A,
+    ("registration.replace_photo", "POST"): DELEGATION_A,
     ("registration.change_status", "POST"): DELEGATION_A,
     # only the participant changes their draft: those who may read it are refused (403)
     ("registration.edit", "GET"): _row("login 404 403 404 403 404 404 403"),

@@ -9,6 +9,7 @@ role meets an object that is someone else's, and the focal point of State A one 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,11 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from meetings.auth.models import Role, User
+from meetings.documents.storage import read_upload
 from meetings.extensions import db
 from meetings.fund import contributions, donors, pledges
 from meetings.mail import OutboxMessage
 from meetings.money import Money
 from meetings.reference.services import state_by_code
+from meetings.registration import badges
 from meetings.registration import services as registration
 from meetings.registration.models import RegistrationStatus
 from meetings.registration.workflow import transition
@@ -28,7 +31,14 @@ from meetings.schedule.models import SittingKind
 from meetings.sponsorship import applications
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer, make_donor
-from tests.factories.registration import for_state, letter, make_open_meeting, person, register
+from tests.factories.registration import (
+    for_state,
+    letter,
+    make_open_meeting,
+    person,
+    photo_bytes,
+    register,
+)
 from tests.factories.schedule import make_room, make_sitting
 from tests.factories.sponsorship import Applicant, apply, make_call
 
@@ -79,6 +89,11 @@ def build() -> World:
 
     participant = make_user(full_name="Aminata Kamara")
     own = register(participant, meeting, for_state("SL"))
+    secretariat = accounts["secretariat"]
+    assert secretariat is not None
+    badges.set_photo(
+        secretariat, own, read_upload(io.BytesIO(photo_bytes()), "me.jpg", field="photo")
+    )
     delegation = registration.focal_point_delegation(focal_a, meeting)
     registration.set_nomination(
         focal_a, delegation, reference="SL/1", issued_on=date(2018, 4, 20), upload=letter()
