@@ -110,6 +110,12 @@ def check_in(actor: User, token: str) -> CheckIn:
     )
     if registration is None or registration.meeting_id != data.get("m"):
         raise DomainError(_("This is not a valid badge code."), field="token")
+    return record_check_in(actor, registration)
+
+
+def record_check_in(actor: User, registration: Registration) -> CheckIn:
+    """Record that ``registration`` came (once; a second time reports the first)."""
+    require(actor, Permission.MANAGE_REGISTRATIONS)
     if registration.status is not RegistrationStatus.ACCREDITED:
         raise DomainError(
             _(

@@ -26,6 +26,7 @@ from meetings.forms import (
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
 from meetings.registration import badges, delegations, queries, services, workflow
+from meetings.registration import check_in as check_in_desk
 from meetings.registration.forms import (
     CapForm,
     CheckInForm,
@@ -33,6 +34,7 @@ from meetings.registration.forms import (
     fill_affiliation_choices,
 )
 from meetings.registration.models import Gender, ParticipantCategory, RegistrationStatus
+from meetings.schedule.models import Meeting
 from meetings.schedule.services import all_meetings, managed_meeting
 from meetings.security import as_id
 
@@ -169,14 +171,54 @@ def register_late(code: str) -> ResponseReturnValue:
 
 @bp.route("/check-in", methods=["GET", "POST"])
 def check_in() -> ResponseReturnValue:
+    """The desk: scan or type a pass's code, or find a person by name and compare the photo."""
     user = current_account()
+    meeting = check_in_desk.desk_meeting(user, as_id(request.values.get("meeting")))
     form = CheckInForm()
     result = None
-    if form.validate_on_submit():
+    if request.method == "POST" and form.validate():
         outcome = perform(lambda: badges.check_in(user, form.token.data or ""), form=form)
         if outcome:
             result = outcome.value
             form = CheckInForm(formdata=None)
+    return _desk(meeting, form, result)
+
+
+@bp.post("/check-in/<int:registration_id>")
+def check_in_person(registration_id: int) -> ResponseReturnValue:
+    user = current_account()
+    meeting = check_in_desk.desk_meeting(user, as_id(request.form.get("meeting")))
+    result = None
+    if meeting is not None and ConfirmForm().validate_on_submit():
+        outcome = perform(lambda: check_in_desk.check_in_person(user, meeting, registration_id))
+        result = outcome.value
+    return _desk(meeting, CheckInForm(formdata=None), result)
+
+
+@bp.get("/check-in/count")
+def check_in_count() -> ResponseReturnValue:
+    """How many have come, for the desk's live count (the page refreshes it)."""
+    user = current_account()
+    meeting = check_in_desk.desk_meeting(user, as_id(request.args.get("meeting")))
+    if meeting is None:
+        return {"checked_in": 0, "accredited": 0}
+    counted = check_in_desk.count(user, meeting)
+    return {"checked_in": counted.checked_in, "accredited": counted.accredited}
+
+
+def _desk(
+    meeting: Meeting | None, form: CheckInForm, result: badges.CheckIn | None
+) -> ResponseReturnValue:
+    user = current_account()
+    search = request.values.get("q", "")[:100]
     return render_template(
-        "registration/manage/check_in.html", form=form, result=result
+        "registration/manage/check_in.html",
+        form=form,
+        result=result,
+        meeting=meeting,
+        meetings=check_in_desk.desk_meetings(user),
+        search=search,
+        found=check_in_desk.find(user, meeting, search) if meeting and search else [],
+        counted=check_in_desk.count(user, meeting) if meeting else None,
+        confirm=ConfirmForm(),
     ), status_for(form)

@@ -28,6 +28,20 @@
     fieldset.addEventListener("change", update);
     update();
   });
+  // The check-in desk's count, refreshed every 15 seconds (the page shows it without script).
+  document.querySelectorAll("[data-live-count]").forEach(function (counter) {
+    function refresh() {
+      fetch(counter.getAttribute("data-live-count"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          counter.textContent = counter.getAttribute("data-template")
+            .replace("{checked}", data.checked_in).replace("{accredited}", data.accredited);
+        })
+        .catch(function () {});
+    }
+    window.setInterval(refresh, 15000);
+  });
   // Print buttons (the browser's own print command does the same without JavaScript).
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

@@ -138,3 +138,34 @@ def test_the_photo_is_uploaded_from_the_detail_page(client, login) -> None:
     assert "A photo is a JPEG or PNG image." in client.get(
         f"/registrations/{registration.id}"
     ).get_data(as_text=True)
+
+
+def test_the_desk_finds_people_by_name_shows_their_photo_and_counts(client, login) -> None:
+    meeting = make_open_meeting(code="DESK-1")
+    amina = register(make_user(), meeting, given_names="Amina", family_name="Diallo")
+    other = register(make_user(), meeting, given_names="Kofi", family_name="Mensah")
+    pending = register(make_user(), meeting, given_names="Amina", family_name="Traoré")
+    for person in (amina, other):
+        transition(None, person, RegistrationStatus.APPROVED)
+        transition(None, person, RegistrationStatus.ACCREDITED)
+    secretariat = make_user(roles=[Role.SECRETARIAT])
+    badges.set_photo(secretariat, amina, _upload(photo_bytes()))
+    db.session.commit()
+    login(secretariat)
+    page = client.get(f"/secretariat/check-in?meeting={meeting.id}&q=amina").get_data(as_text=True)
+    assert "0 of 2 accredited people have checked in." in page
+    assert "Amina Diallo" in page
+    assert "Traoré" not in page  # not accredited: not someone the desk lets in
+    assert "Mensah" not in page
+    assert f'src="/registrations/{amina.id}/photo"' in page
+    done = client.submit(
+        f"/secretariat/check-in/{amina.id}", {"meeting": str(meeting.id)}
+    ).get_data(as_text=True)
+    assert "is checked in" in done
+    assert "1 of 2 accredited people have checked in." in done
+    assert client.get(f"/secretariat/check-in/count?meeting={meeting.id}").get_json() == {
+        "checked_in": 1,
+        "accredited": 2,
+    }
+    refused = client.submit(f"/secretariat/check-in/{pending.id}", {"meeting": str(meeting.id)})
+    assert "not accredited" in refused.get_data(as_text=True)

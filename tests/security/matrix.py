@@ -140,6 +140,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("registration_manage.bulk_accredit", "POST"): SECRETARIAT,
     ("registration_manage.check_in", "GET"): SECRETARIAT,
     ("registration_manage.check_in", "POST"): SECRETARIAT,
+    ("registration_manage.check_in_person", "POST"): SECRETARIAT,
+    ("registration_manage.check_in_count", "GET"): SECRETARIAT,
     ("registration_manage.export", "GET"): SECRETARIAT,
     ("registration_manage.register_late", "GET"): SECRETARIAT,
     ("registration_manage.register_late", "POST"): SECRETARIAT,
