@@ -40,9 +40,13 @@ class CsvImportError(DomainError):
         self.problems = problems
 
 
+# The first bytes of files people upload instead of a CSV: a workbook, an old Excel file, a PDF.
+BINARY_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
+
+
 def read_text(data: bytes, *, field: str = "file") -> str:
     """The text of an uploaded CSV file (UTF-8, with or without byte-order mark)."""
-    if b"\x00" in data[:4096]:
+    if data.startswith(BINARY_STARTS) or b"\x00" in data[:4096]:
         raise DomainError(
             _("This is not a CSV file. Save the table as “CSV UTF-8” and try again."), field=field
         )

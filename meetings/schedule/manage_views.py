@@ -233,6 +233,14 @@ def sitting_status(sitting_id: int) -> ResponseReturnValue:
     actor = current_account()
     sitting = sittings.managed_sitting(actor, sitting_id)
     target = request.form.get("status")
+    if target == SittingStatus.CANCELLED.value and request.form.get("confirmed") != "1":
+        # Cancelling tells every subscriber's calendar: one more page says so first.
+        return render_template(
+            "schedule/manage/confirm_cancel.html",
+            sitting=sitting,
+            meeting=sitting.meeting,
+            confirm=ConfirmForm(),
+        )
     return act(
         lambda: sittings.change_status(
             actor, sitting, parse_choice(SittingStatus, target, _("Choose a status."))

@@ -174,3 +174,56 @@ def test_the_command_lists_every_problem_and_fails(app, setting, tmp_path: Path)
     assert result.exit_code == 1
     assert "Line 5: The date must lie within the meeting" in result.output
     assert _count(setting) == 0
+
+
+def _upload(client, meeting, data: bytes):
+    import io
+
+    return client.submit(
+        f"/secretariat/meetings/{meeting.code}/import",
+        {"file": (io.BytesIO(data), "programme.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_excel_s_semicolons_and_byte_order_mark_are_read(client, login, setting) -> None:
+    from meetings.auth.models import Role
+
+    db.session.commit()
+    login(Role.SECRETARIAT)
+    semicolons = GOOD.replace(",", ";").replace('"Side event: marking; tracing; more"', "Side")
+    response = _upload(client, setting, ("\ufeff" + semicolons).encode("utf-8"))
+    assert response.status_code == 302
+    assert _count(setting) == 3
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04\x14\x00\x06\x00" + b"x" * 100,  # a workbook saved as .xlsx
+        b"%PDF-1.4\nnot a table",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,  # an old .xls
+    ],
+)
+def test_a_binary_file_is_told_it_is_not_a_csv_file(client, login, setting, data) -> None:
+    from meetings.auth.models import Role
+
+    db.session.commit()
+    login(Role.SECRETARIAT)
+    page = _upload(client, setting, data).get_data(as_text=True)
+    assert "This is not a CSV file." in page
+    assert "missing" not in page.lower()
+    assert _count(setting) == 0
+
+
+def test_the_import_page_lists_the_columns_and_the_kinds(client, login, setting) -> None:
+    from meetings.auth.models import Role
+
+    db.session.commit()
+    login(Role.SECRETARIAT)
+    page = client.get(f"/secretariat/meetings/{setting.code}/import").get_data(as_text=True)
+    for column in ("number", "date", "start", "end", "kind", "title", "room", "agenda"):
+        assert f"<code>{column}</code>" in page
+    for kind in ("plenary", "informal_consultations", "side_event", "other"):
+        assert f"<code>{kind}</code>" in page
+    assert "semicolons" in page

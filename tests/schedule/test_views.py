@@ -237,10 +237,22 @@ def test_a_form_with_end_before_start_says_so_beside_the_field(client, login, me
     assert 'id="end-error"' in response.get_data(as_text=True)
 
 
-def test_the_secretariat_cancels_and_restores_a_sitting(client, login, meeting) -> None:
+def test_the_secretariat_cancels_after_confirming_and_restores_a_sitting(
+    client, login, meeting
+) -> None:
     login(Role.SECRETARIAT)
     sitting = db.session.scalar(sa.select(Sitting).where(Sitting.title == "1st plenary meeting"))
-    client.submit(f"/secretariat/sittings/{sitting.id}/status", {"status": "cancelled"})
+    listing = client.get(f"/secretariat/meetings/{meeting.code}").get_data(as_text=True)
+    assert f"Cancel<span class=\"visually-hidden\"> — sitting {sitting.number}, 1st plenary" in (
+        listing
+    )
+    asked = client.submit(f"/secretariat/sittings/{sitting.id}/status", {"status": "cancelled"})
+    assert "Cancel this sitting?" in asked.get_data(as_text=True)
+    db.session.refresh(sitting)
+    assert sitting.status is SittingStatus.SCHEDULED
+    client.submit(
+        f"/secretariat/sittings/{sitting.id}/status", {"status": "cancelled", "confirmed": "1"}
+    )
     db.session.refresh(sitting)
     assert sitting.status is SittingStatus.CANCELLED
     client.submit(f"/secretariat/sittings/{sitting.id}/status", {"status": "scheduled"})
