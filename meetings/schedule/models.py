@@ -156,9 +156,16 @@ class Sitting(TimestampMixin, Base):
         enum_type(SittingStatus), default=SittingStatus.SCHEDULED
     )
     revision: Mapped[int] = mapped_column(default=0)
+    # What the last change was, for the notice on its page: when, and (when it moved) where
+    # and when it was before.
+    changed_at: Mapped[datetime | None]
+    previous_starts_at: Mapped[datetime | None]
+    previous_ends_at: Mapped[datetime | None]
+    previous_room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"))
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
-    room: Mapped[Room | None] = relationship(lazy="raise")
+    room: Mapped[Room | None] = relationship(lazy="raise", foreign_keys=[room_id])
+    previous_room: Mapped[Room | None] = relationship(lazy="raise", foreign_keys=[previous_room_id])
 
     @property
     def is_cancelled(self) -> bool:
@@ -168,6 +175,16 @@ class Sitting(TimestampMixin, Base):
     def was_changed(self) -> bool:
         """Shown as 'changed': edited or moved since it was first published."""
         return self.revision > 0 and not self.is_cancelled
+
+    @property
+    def time_changed(self) -> bool:
+        return self.previous_starts_at is not None and (
+            self.previous_starts_at != self.starts_at or self.previous_ends_at != self.ends_at
+        )
+
+    @property
+    def room_changed(self) -> bool:
+        return self.previous_starts_at is not None and self.previous_room_id != self.room_id
 
 
 class StarredSitting(Base):

@@ -68,6 +68,15 @@ def programme(meeting: Meeting, filters: ProgrammeFilter = ProgrammeFilter()) ->
     return [ProgrammeDay(day, items) for day, items in sorted(days.items())]
 
 
+def days_with_sittings(meeting: Meeting) -> list[date]:
+    """The venue days on which the meeting has a sitting (for the day filter)."""
+    zone = meeting.zone
+    starts = db.session.scalars(
+        sa.select(Sitting.starts_at).where(Sitting.meeting_id == meeting.id)
+    )
+    return sorted({moment.astimezone(zone).date() for moment in starts})
+
+
 def rooms_used(meeting: Meeting) -> list[Room]:
     return list(
         db.session.scalars(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
@@ -250,6 +252,16 @@ def write_plan(actor: User | None, sitting: Sitting, planned: PlannedSitting) ->
     if after == before:
         return False
     sitting.revision += 1
+    sitting.changed_at = clock.now()
+    if (before["starts_at"], before["ends_at"], before["room_id"]) != (
+        sitting.starts_at,
+        sitting.ends_at,
+        sitting.room_id,
+    ):
+        # It moved: keep where and when it was, for the notice on its page.
+        sitting.previous_starts_at = cast(datetime, before["starts_at"])
+        sitting.previous_ends_at = cast(datetime, before["ends_at"])
+        sitting.previous_room_id = cast(int | None, before["room_id"])
     db.session.flush()
     changed = [k for k in AUDITED_FIELDS if before[k] != after[k]]
     record(
@@ -305,7 +317,7 @@ def sitting_data(sitting: Sitting) -> SittingData:
 def sitting_of(meeting: Meeting, number: int) -> Sitting:
     sitting = db.session.scalar(
         sa.select(Sitting)
-        .options(joinedload(Sitting.room))
+        .options(joinedload(Sitting.room), joinedload(Sitting.previous_room))
         .where(Sitting.meeting_id == meeting.id, Sitting.number == number)
     )
     if sitting is None:

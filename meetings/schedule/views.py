@@ -56,11 +56,16 @@ def meeting(code: str) -> ResponseReturnValue:
     actor = current_actor()
     found = visible_meeting(actor, code)
     filters = _filters()
+    days = queries.programme(found, filters)
     return render_template(
         "schedule/meeting.html",
         meeting=found,
-        days=queries.programme(found, filters),
+        days=days,
         rooms=queries.rooms_used(found),
+        # The day filter offers the days with sittings (read from the programme when it is whole).
+        sitting_days=queries.days_with_sittings(found)
+        if filters.active
+        else [day.day for day in days],
         filters=filters,
         starred=following.starred_ids(actor, found),
         confirm=ConfirmForm(),

@@ -243,7 +243,7 @@ def test_the_secretariat_cancels_after_confirming_and_restores_a_sitting(
     login(Role.SECRETARIAT)
     sitting = db.session.scalar(sa.select(Sitting).where(Sitting.title == "1st plenary meeting"))
     listing = client.get(f"/secretariat/meetings/{meeting.code}").get_data(as_text=True)
-    assert f"Cancel<span class=\"visually-hidden\"> — sitting {sitting.number}, 1st plenary" in (
+    assert f'Cancel<span class="visually-hidden"> — sitting {sitting.number}, 1st plenary' in (
         listing
     )
     asked = client.submit(f"/secretariat/sittings/{sitting.id}/status", {"status": "cancelled"})
@@ -314,3 +314,51 @@ def test_the_import_form_lists_every_problem_and_imports_nothing(client, login, 
     )
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Sitting).where(Sitting.title == "Fine")) is not None
+
+
+def test_a_changed_sitting_says_what_changed_and_since_when(client, meeting) -> None:
+    from datetime import UTC, datetime
+
+    from meetings import clock
+    from meetings.schedule.sittings import SittingData, sitting_data, sitting_of, update_sitting
+
+    number = db.session.scalar(
+        sa.select(Sitting.number).where(Sitting.title == "1st plenary meeting")
+    )
+    sitting = sitting_of(meeting, number)
+    other_room = make_room("Conference Room 1")
+    moved = sitting_data(sitting)
+    with clock.standing_at(datetime(2018, 6, 1, 18, 0, tzinfo=UTC)):
+        update_sitting(
+            None,
+            sitting,
+            SittingData(
+                **{**moved.__dict__, "start": time(15), "end": time(18), "room_id": other_room.id}
+            ),
+        )
+    db.session.commit()
+    page = client.get(f"/meetings/{meeting.code}/sittings/{sitting.number}").get_data(as_text=True)
+    assert "Changed on June 1, 2018, 14:00 EDT." in page
+    assert "It was on Monday, June 18, 2018, 10:00–13:00." in page
+    assert "It was in Conference Room 4" in page
+    programme = client.get(f"/meetings/{meeting.code}").get_data(as_text=True)
+    assert "(time, room)" in programme
+
+
+def test_a_cancelled_sitting_is_not_offered_for_one_s_calendar(client, login, meeting) -> None:
+    login(Role.DELEGATE)
+    side = db.session.scalar(sa.select(Sitting).where(Sitting.title == "Side event: tracing"))
+    page = client.get(f"/meetings/{meeting.code}/sittings/{side.number}").get_data(as_text=True)
+    assert "Add to my calendar" not in page
+    programme = client.get(f"/meetings/{meeting.code}").get_data(as_text=True)
+    assert 'Add to my calendar<span class="visually-hidden">: Side event' not in programme
+    assert 'Add to my calendar<span class="visually-hidden">: 1st plenary' in programme
+
+
+def test_the_day_filter_lists_only_days_with_sittings(client, meeting) -> None:
+    page = client.get(f"/meetings/{meeting.code}").get_data(as_text=True)
+    select = page.split('name="day"')[1].split("</select>")[0]
+    assert re.findall(r'value="(\d{4}-\d\d-\d\d)"', select) == ["2018-06-18", "2018-06-19"]
+    filtered = client.get(f"/meetings/{meeting.code}?day=2018-06-19").get_data(as_text=True)
+    select = filtered.split('name="day"')[1].split("</select>")[0]
+    assert re.findall(r'value="(\d{4}-\d\d-\d\d)"', select) == ["2018-06-18", "2018-06-19"]
