@@ -205,6 +205,7 @@ def reset_password(token: str, new_password: str) -> User:
     end_all_sessions(user)
     record(user, "user.password_reset", user)
     mark_verified(user)  # the link reached this address
+    user.last_login_at = clock.now()  # the reset logs the person in
     return user
 
 

@@ -90,6 +90,9 @@ def bulk_accredit() -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         return redirect(back)
     ids = [found for v in request.form.getlist("registration")[:1000] if (found := as_id(v))]
+    if not ids:
+        flash(_("Select the registrations to accredit."), "warning")
+        return redirect(back)
     outcome = perform(
         lambda: workflow.bulk_transition(
             user, queries.registrations_by_id(user, ids), RegistrationStatus.ACCREDITED
@@ -99,8 +102,6 @@ def bulk_accredit() -> ResponseReturnValue:
         flash(_("%(n)d registration(s) accredited.", n=outcome.value.done), "success")
         for problem in (outcome.value.skipped or [])[:20]:
             flash(problem, "warning")
-    if not ids:
-        flash(_("Select the registrations to accredit."), "warning")
     return redirect(back)
 
 

@@ -185,6 +185,8 @@ def test_the_whole_password_reset_flow_by_email(client, outbox) -> None:
         path, {"password": "my new long passphrase", "confirm": "my new long passphrase"}
     )
     assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.last_login_at is not None  # the reset logged the person in
     assert services.authenticate(user.email, "my new long passphrase").id == user.id
     again = client.get(path)
     assert again.status_code == 400

@@ -351,6 +351,17 @@ def test_bulk_accreditation_of_the_selected_rows(client, login, meeting) -> None
     assert statuses == [RegistrationStatus.ACCREDITED] * 2 + [RegistrationStatus.APPROVED]
 
 
+def test_bulk_accreditation_with_nothing_selected_says_one_thing(client, login, meeting) -> None:
+    login(Role.SECRETARIAT)
+    response = client.submit(
+        "/secretariat/registrations/accredit", {"back": "/secretariat/registrations"}
+    )
+    assert response.status_code == 302
+    html = client.get("/secretariat/registrations").get_data(as_text=True)
+    assert html.count('class="flash flash-') == 1
+    assert "Select the registrations to accredit." in html
+
+
 def test_check_in_page_records_once_and_then_says_when(client, login, meeting) -> None:
     from meetings.registration.badges import check_in_token
 
