@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from meetings.auth.models import Role
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
     from meetings.fund import labels, manage_views, models, views  # noqa: F401
@@ -26,7 +27,13 @@ def init_app(app: Flask) -> None:
     add_navigation(
         app,
         NavItem(_l("Fund"), "fund_manage.index", Permission.MANAGE_FUND, order=80),
-        NavItem(_l("My contributions"), "fund.mine", Permission.CONTRIBUTE, order=85),
+        NavItem(
+            _l("My contributions"),
+            "fund.mine",
+            Permission.CONTRIBUTE,
+            order=85,
+            when=lambda user: user.has_role(Role.DONOR),  # not a dead end for administrators
+        ),
     )
     add_seeder(app, seed_fund)
     add_audit_subjects(app)

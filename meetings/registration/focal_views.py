@@ -30,6 +30,7 @@ from meetings.registration.forms import (
 from meetings.registration.models import CredentialsStatus, DelegationRole
 from meetings.schedule.models import MeetingState
 from meetings.schedule.services import public_meetings, visible_meeting
+from meetings.security import as_id
 
 bp = Blueprint("registration_focal", __name__)
 guard(bp)
@@ -152,7 +153,7 @@ def head(delegation_id: int) -> ResponseReturnValue:
     chosen = request.form.get("registration_id", "")
 
     def name_head() -> str:
-        registration = access.registration_for(user, int(chosen) if chosen.isdecimal() else 0)
+        registration = access.registration_for(user, as_id(chosen) or 0)
         services.name_head(user, delegation, registration)
         return registration.full_name
 

@@ -138,3 +138,56 @@ def link_in(body: str, path: str) -> str:
     assert found, f"no link to {path} in the message"
     parts = urlsplit(found.group(0))
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def logged_in(
+    browser: Any, live_server: LiveServer, email: str, *, width: int = 1280, height: int = 800
+) -> Any:
+    """A page of a new browser context (its own cookies), logged in as ``email``."""
+    import re
+
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/dashboard$"))
+    return page
+
+
+def browser_meeting(code: str, title: str, *, open_for_registration: bool = True) -> None:
+    """A published meeting a month ahead, whose registration is open (or closed), once."""
+    from datetime import timedelta
+
+    from meetings import clock
+    from meetings.schedule import services as schedule
+    from meetings.schedule.models import MeetingFormat, MeetingKind, MeetingState
+
+    if schedule.meeting_with_code(code) is not None:
+        return
+    today = clock.now().date()
+    process = schedule.get_or_create_process(None, code="POA", title="Programme of Action")
+    meeting = schedule.create_meeting(
+        None,
+        schedule.MeetingData(
+            process_id=process.id,
+            code=code,
+            title=title,
+            kind=MeetingKind.OTHER,
+            venue="New York",
+            timezone="America/New_York",
+            start_date=today + timedelta(days=30),
+            end_date=today + timedelta(days=34),
+            format=MeetingFormat.IN_PERSON,
+            registration_opens_on=today - timedelta(days=10),
+            registration_deadline=today + timedelta(days=20 if open_for_registration else -1),
+        ),
+    )
+    schedule.change_meeting_state(None, meeting, MeetingState.REGISTRATION_OPEN)
+    schedule.set_published(None, meeting, True)
