@@ -105,10 +105,14 @@ def test_an_empty_fund_says_what_its_administrator_will_do_here(client, login) -
 
 
 def test_registration_statistics_page_shows_check_ins_by_day(client, login) -> None:
+    from meetings.reference.models import OrganisationKind
+    from meetings.registration import delegations
+
     meeting = make_open_meeting(code="STAT-1")
+    delegations.set_cap(None, meeting, OrganisationKind.NGO, 3)
     db.session.commit()
     login(Role.SECRETARIAT)
     page = client.get("/secretariat/meetings/STAT-1/statistics").get_data(as_text=True)
     assert "Checked in, by day (America/New_York)" in page
     assert "Nobody has checked in yet." in page
-    assert meeting.code == "STAT-1"
+    assert "Non-governmental organization: 3" in page  # caps in words, not "ngo"
