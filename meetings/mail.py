@@ -90,6 +90,45 @@ def queue(session: Session | scoped_session[Any], message: Message) -> None:
     )
 
 
+def language_of(address: str, *, fallback: str | None = None) -> str:
+    """The language of the account with this address; else ``fallback``, else the application's
+    default (someone registered by a focal point, a donor without an account)."""
+    from meetings.auth.models import User
+    from meetings.extensions import db
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = db.session.scalar(sa.select(User.locale).where(User.email == address.lower()))
+    for language in (chosen, fallback):
+        if language in languages:
+            return str(language)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def send(
+    to: str,
+    subject: Callable[[], Any],
+    template: str,
+    *,
+    locale: str | None = None,
+    **context: Any,
+) -> None:
+    """Queue one message, written in the recipient's language (``locale``, else the language of
+    the account with that address), whoever's request triggers it."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from meetings.extensions import db
+
+    language = locale or language_of(to)
+    with force_locale(language):
+        body = render_template(template, **context)
+        text = str(subject())
+    queue(
+        db.session,
+        Message(to=to, subject=text, body=body, headers={"Content-Language": language}),
+    )
+
+
 # --- backends ------------------------------------------------------------------------------------
 
 

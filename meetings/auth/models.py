@@ -120,7 +120,7 @@ class RoleAssignment(Base):
     @property
     def scope_label(self) -> str:
         if self.state is not None:
-            return self.state.name
+            return self.state.display_name
         if self.organisation is not None:
             return str(self.organisation)
         return ""

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -173,13 +173,13 @@ def request_password_reset(email: str) -> None:
         return
     link = external_url("auth.reset_password", token=make_reset_token(user))
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    mail.queue(
-        db.session,
-        mail.Message(
-            to=user.email,
-            subject=_("Reset your password"),
-            body=render_template("mail/password_reset.txt", user=user, link=link, minutes=minutes),
-        ),
+    mail.send(
+        user.email,
+        lambda: _("Reset your password"),
+        "mail/password_reset.txt",
+        user=user,
+        link=link,
+        minutes=minutes,
     )
     record(None, "user.password_reset_requested", user)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -41,13 +41,13 @@ def make_token(user: User) -> str:
 
 def send_link(user: User, next_url: str | None = None) -> None:
     link = external_url("auth.verify_email", token=make_token(user), next=next_url or None)
-    mail.queue(
-        db.session,
-        mail.Message(
-            to=user.email,
-            subject=_("Confirm your e-mail address"),
-            body=render_template("mail/verify_email.txt", user=user, link=link, days=MAX_AGE_DAYS),
-        ),
+    mail.send(
+        user.email,
+        lambda: _("Confirm your e-mail address"),
+        "mail/verify_email.txt",
+        user=user,
+        link=link,
+        days=MAX_AGE_DAYS,
     )
 
 
@@ -67,18 +67,13 @@ def sign_up(
         from meetings.auth.passwords import check_new_password
 
         check_new_password(password, email=normalise_email(email))
-        mail.queue(
-            db.session,
-            mail.Message(
-                to=existing.email,
-                subject=_("Someone tried to create an account with your address"),
-                body=render_template(
-                    "mail/account_exists.txt",
-                    user=existing,
-                    login=external_url("auth.login"),
-                    reset=external_url("auth.forgot_password"),
-                ),
-            ),
+        mail.send(
+            existing.email,
+            lambda: _("Someone tried to create an account with your address"),
+            "mail/account_exists.txt",
+            user=existing,
+            login=external_url("auth.login"),
+            reset=external_url("auth.forgot_password"),
         )
         return None
     user = register_user(email=email, password=password, full_name=full_name, locale=locale)

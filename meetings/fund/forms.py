@@ -79,7 +79,9 @@ class DonorForm(Form):
     anonymous = BooleanField(_l("Anonymous on the public page of the fund"))
 
     def fill(self) -> None:
-        self.state_id.choices = options(((s.id, s.name) for s in reference.states()), blank="—")
+        self.state_id.choices = options(
+            ((s.id, s.display_name) for s in reference.states_by_name()), blank="—"
+        )
         self.organisation_id.choices = options(
             ((o.id, str(o)) for o in reference.organisations()), blank="—"
         )

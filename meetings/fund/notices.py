@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meetings import mail
@@ -35,10 +33,13 @@ def receipt(contribution: Contribution) -> None:
     """Queue the receipt of ``contribution`` to the donor (sent when the transaction commits)."""
     link = receipt_link(contribution)
     for address in donor_addresses(contribution):
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = render_template("mail/fund_receipt.txt", contribution=contribution, link=link)
-            subject = _(
+        mail.send(
+            address,
+            lambda: _(
                 "Receipt %(number)s: your contribution to the sponsorship fund",
                 number=contribution.receipt_label,
-            )
-        mail.queue(db.session, mail.Message(to=address, subject=str(subject), body=body))
+            ),
+            "mail/fund_receipt.txt",
+            contribution=contribution,
+            link=link,
+        )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.db import Base, enum_type
+from meetings.reference.names import currency_name, group_name, state_name
 
 
 class UNStatus(StrEnum):
@@ -29,6 +30,11 @@ class RegionalGroup(Base):
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
 
+    @property
+    def display_name(self) -> str:
+        """The group's name in the reader's language."""
+        return group_name(self.code, self.name)
+
 
 class State(Base):
     """A Member State or observer State of the United Nations."""
@@ -50,8 +56,13 @@ class State(Base):
 
     regional_group: Mapped[RegionalGroup | None] = relationship(lazy="joined")
 
+    @property
+    def display_name(self) -> str:
+        """The State's name in the reader's language (the United Nations' own in English)."""
+        return state_name(self.alpha2, self.name)
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class Organisation(Base):
@@ -78,3 +89,7 @@ class Currency(Base):
     numeric_code: Mapped[str] = mapped_column(sa.String(3))
     name: Mapped[str] = mapped_column(sa.String(120))
     minor_unit: Mapped[int]
+
+    @property
+    def display_name(self) -> str:
+        return currency_name(self.code, self.name)

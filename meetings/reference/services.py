@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -97,6 +98,18 @@ def load_reference_data() -> dict[str, LoadReport]:
 
 def states() -> list[State]:
     return list(db.session.scalars(sa.select(State).order_by(State.name)))
+
+
+def states_by_name() -> list[State]:
+    """The States in the order of their names in the reader's language."""
+    return sorted(states(), key=lambda state: sort_key(state.display_name))
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order that ignores accents and case ("Équateur" between "Égypte" and "Érythrée",
+    "Côte d'Ivoire" among the C's)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def state_by_code(code: str) -> State | None:

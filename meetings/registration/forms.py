@@ -261,7 +261,7 @@ class CheckInForm(Form):
 
 def fill_affiliation_choices(form: AffiliationFields) -> None:
     """The States and organisations a person may register for, each under its category."""
-    states = reference.states()
+    states = reference.states_by_name()
     organisations = reference.organisations()
     for category in ParticipantCategory:
         field = getattr(form, affiliation_field(category))
@@ -271,7 +271,7 @@ def fill_affiliation_choices(form: AffiliationFields) -> None:
                 if category is ParticipantCategory.MEMBER_STATE
                 else UNStatus.OBSERVER
             )
-            found = ((s.id, s.name) for s in states if s.un_status is wanted)
+            found = ((s.id, s.display_name) for s in states if s.un_status is wanted)
         else:
             kind = CATEGORY_ORGANISATION_KIND[category]
             found = ((o.id, str(o)) for o in organisations if o.kind is kind)

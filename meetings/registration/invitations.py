@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
@@ -55,19 +55,16 @@ def invite(
     db.session.flush()
     token = _invitations().dumps({"r": registration.id, "e": address})
     link = external_url("registration.accept_invitation", token=token)
-    mail.queue(
-        db.session,
-        mail.Message(
-            to=address,
-            subject=str(_("%(meeting)s: you are invited to register", meeting=meeting.code)),
-            body=render_template(
-                "mail/invitation.txt",
-                meeting=meeting,
-                delegation=delegation,
-                link=link,
-                days=INVITATION_DAYS,
-            ),
-        ),
+    mail.send(
+        address,
+        lambda: _("%(meeting)s: you are invited to register", meeting=meeting.code),
+        "mail/invitation.txt",
+        # Someone without an account yet reads the language of the focal point who invites them.
+        locale=mail.language_of(address, fallback=actor.locale),
+        meeting=meeting,
+        delegation=delegation,
+        link=link,
+        days=INVITATION_DAYS,
     )
     record(actor, "registration.invited", registration, after={"email": address})
     return registration

@@ -77,7 +77,7 @@ def registrations() -> ResponseReturnValue:
         page=page,
         filters=filters,
         meetings=all_meetings(user),
-        states=reference.states(),
+        states=reference.states_by_name(),
         groups=reference.regional_groups(),
         confirm=ConfirmForm(),
     )

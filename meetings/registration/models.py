@@ -129,7 +129,7 @@ class Delegation(TimestampMixin, Base):
     @property
     def name(self) -> str:
         if self.state is not None:
-            return self.state.name
+            return self.state.display_name
         return str(self.organisation)
 
     @property

@@ -21,6 +21,7 @@ from meetings.extensions import db
 from meetings.labels import label
 from meetings.pagination import Page, paginate
 from meetings.reference.models import Organisation, OrganisationKind, RegionalGroup, State
+from meetings.reference.names import group_name
 from meetings.registration.models import (
     ACTIVE_STATUSES,
     Delegation,
@@ -143,12 +144,15 @@ def statistics(actor: User, meeting: Meeting) -> Statistics:
     stats.by_category = _counts(Registration.category, meeting)
     stats.by_gender = _counts(Registration.gender, meeting)
     stats.by_regional_group = _counts(
-        RegionalGroup.name,
+        RegionalGroup.code,
         meeting,
         (Delegation, Delegation.id == Registration.delegation_id),
         (State, State.id == Delegation.state_id),
         (RegionalGroup, RegionalGroup.id == State.regional_group_id),
     )
+    stats.by_regional_group = {
+        (group_name(code, code) if code else ""): n for code, n in stats.by_regional_group.items()
+    }
     days: Counter[date] = Counter()
     moments = db.session.scalars(
         sa.select(Registration.checked_in_at).where(

@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meetings import clock, mail
@@ -168,23 +166,20 @@ def notify(registration: Registration, before: S, after: S, reason: str) -> None
     if after in (S.SUBMITTED, S.ACCREDITED, S.REJECTED, S.WITHDRAWN, S.CANCELLED):
         recipients += focal_point_emails(registration)
     for address in dict.fromkeys(recipients):
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = render_template(
-                "mail/registration_status.txt",
-                registration=registration,
-                meeting=meeting,
-                before=before,
-                after=after,
-                reason=reason,
-                link=link,
-                to_participant=address == registration.email,
-            )
-            subject = _(
-                "%(meeting)s: registration %(status)s",
-                meeting=meeting.code,
-                status=label(after),
-            )
-        mail.queue(db.session, mail.Message(to=address, subject=str(subject), body=body))
+        mail.send(
+            address,
+            lambda: _(
+                "%(meeting)s: registration %(status)s", meeting=meeting.code, status=label(after)
+            ),
+            "mail/registration_status.txt",
+            registration=registration,
+            meeting=meeting,
+            before=before,
+            after=after,
+            reason=reason,
+            link=link,
+            to_participant=address == registration.email,
+        )
 
 
 def focal_point_emails(registration: Registration) -> list[str]:

@@ -131,7 +131,7 @@ def start(
         raise DomainError(
             _(
                 "%(state)s has already applied for %(meeting)s.",
-                state=state.name,
+                state=state.display_name,
                 meeting=meeting.title,
             ),
             field="meeting_id",

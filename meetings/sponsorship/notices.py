@@ -4,8 +4,6 @@ where it concerns them (an offer, its acceptance, travel, the end)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from meetings import mail
@@ -44,18 +42,17 @@ def status_changed(application: Application, target: S, reason: str) -> None:
             recipients.append(nominee.email)
     link = external_url("sponsorship_focal.application", application_id=application.id)
     for address in dict.fromkeys(recipients):
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = render_template(
-                "mail/sponsorship_status.txt",
-                application=application,
-                target=target,
-                reason=reason,
-                link=link,
-            )
-            subject = _(
+        mail.send(
+            address,
+            lambda: _(
                 "%(meeting)s: sponsorship application of %(state)s — %(status)s",
                 meeting=application.meeting.code,
-                state=application.state.name,
+                state=application.state.display_name,
                 status=label(target),
-            )
-        mail.queue(db.session, mail.Message(to=address, subject=str(subject), body=body))
+            ),
+            "mail/sponsorship_status.txt",
+            application=application,
+            target=target,
+            reason=reason,
+            link=link,
+        )

@@ -156,7 +156,11 @@ def candidates(call: SponsorshipCall) -> tuple[list[ranking.Candidate], Counter[
     found, regions, genders = [], Counter[str](), Counter[str]()
     for application in applications:
         nominee = nominees.get(application.registration_id or 0)
-        region = application.state.regional_group.name if application.state.regional_group else "—"
+        region = (
+            application.state.regional_group.display_name
+            if application.state.regional_group
+            else "—"
+        )
         gender = nominee.gender.value if nominee and nominee.gender else "undisclosed"
         if application.status not in UNDECIDED:
             regions[region] += 1
@@ -170,7 +174,7 @@ def candidates(call: SponsorshipCall) -> tuple[list[ranking.Candidate], Counter[
         found.append(
             ranking.Candidate(
                 application_id=application.id,
-                state=application.state.name,
+                state=application.state.display_name,
                 least_developed=application.state.is_least_developed,
                 sponsored_before=application.state_id in before,
                 capital_based=application.capital_based,
@@ -255,7 +259,9 @@ def report(actor: User, *conditions: Any, title: str) -> Report:
         if application.status in SPONSORED_STATUSES:
             result.sponsored += 1
             region = (
-                application.state.regional_group.name if application.state.regional_group else "—"
+                application.state.regional_group.display_name
+                if application.state.regional_group
+                else "—"
             )
             result.by_region[region] += 1
             nominee = nominees.get(application.registration_id or 0)
@@ -298,7 +304,7 @@ def export(actor: User, call: SponsorshipCall) -> Iterator[str]:
                 a.id,
                 a.meeting.code,
                 a.state.name,
-                a.state.regional_group.name if a.state.regional_group else "",
+                a.state.regional_group.display_name if a.state.regional_group else "",
                 yes_no(a.state.is_least_developed),
                 label(row.status),
                 row.nominee.full_name if row.nominee else "",
@@ -341,7 +347,7 @@ def public_summary() -> list[MeetingSummary]:
     for meeting_id, state_id in rows_:
         entry = summary.setdefault(meeting_id, MeetingSummary(meetings[meeting_id], 0, Counter()))
         state = states[state_id]
-        region = state.regional_group.name if state.regional_group else "—"
+        region = state.regional_group.display_name if state.regional_group else "—"
         entry.by_region[region] += 1
         summary[meeting_id] = MeetingSummary(entry.meeting, entry.states + 1, entry.by_region)
     return sorted(summary.values(), key=lambda s: s.meeting.start_date, reverse=True)

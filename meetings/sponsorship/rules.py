@@ -51,7 +51,7 @@ def check_eligible(call: SponsorshipCall, state: State) -> None:
         raise DomainError(
             _(
                 "This call is open to least developed countries only; %(state)s is not one.",
-                state=state.name,
+                state=state.display_name,
             )
         )
 
@@ -69,7 +69,7 @@ def check_one_per_state(meeting: Meeting, state: State, *, ignore: int | None = 
             _(
                 "%(state)s has already applied for %(meeting)s: one sponsored nominee per State "
                 "and meeting.",
-                state=state.name,
+                state=state.display_name,
                 meeting=meeting.title,
             ),
             field="meeting_id",
@@ -130,6 +130,6 @@ def check_not_own_state(actor: User | None, application: Application) -> None:
             _(
                 "You are linked to %(state)s: another administrator must decide on its "
                 "application.",
-                state=application.state.name,
+                state=application.state.display_name,
             )
         )
