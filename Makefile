@@ -72,9 +72,21 @@ typecheck: install-dev ## mypy on meetings/
 bench: install-dev ## run the benchmarks and print their tables
 	$(BIN)/python -m bench
 
-messages: install-dev ## extract translatable text into meetings/translations/messages.pot
+LOCALES := fr es ru zh ar
+
+messages: install-dev ## extract the text, update the five catalogues, compile them (commit all three)
 	mkdir -p meetings/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o meetings/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project meetings --copyright-holder "United Nations" -o meetings/translations/messages.pot .
+	for lang in $(LOCALES); do \
+		if [ -f meetings/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --no-location -w 100 \
+				-i meetings/translations/messages.pot -d meetings/translations -l $$lang; \
+		else \
+			$(BIN)/pybabel -q init -i meetings/translations/messages.pot -d meetings/translations -l $$lang; \
+		fi; \
+	done
+	$(BIN)/pybabel compile -d meetings/translations --statistics
 
 clean: ## remove the virtual environment and caches (the database under instance/ stays)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

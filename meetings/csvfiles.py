@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from meetings.errors import DomainError
 
@@ -35,7 +36,11 @@ class CsvImportError(DomainError):
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         super().__init__(
-            _("Nothing was imported: %(count)d line(s) have problems.", count=len(problems))
+            ngettext(
+                "Nothing was imported: %(num)d line has problems.",
+                "Nothing was imported: %(num)d lines have problems.",
+                len(problems),
+            )
         )
         self.problems = problems
 

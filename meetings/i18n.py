@@ -1,8 +1,9 @@
-"""Language choice: the user's profile first, then the browser's Accept-Language."""
+"""Language choice: the account's language first, then a visitor's choice in the session, then the
+browser's Accept-Language."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -18,16 +19,37 @@ LANGUAGE_NAMES = {
 RIGHT_TO_LEFT = frozenset({"ar"})
 
 
+FEED_ENDPOINTS = frozenset(
+    {
+        "calendar.meeting_feed",
+        "calendar.meeting_kind_feed",
+        "calendar.sitting_feed",
+        "calendar.personal_feed",
+    }
+)
+
+
+def feed_language() -> str:
+    """A calendar feed has one language per address, so that its bytes (and ETag) are stable:
+    the default, or ``?lang=`` — never the reader's cookies or Accept-Language."""
+    chosen = request.args.get("lang", "")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if request.endpoint in FEED_ENDPOINTS:
+        return feed_language()
     locale = getattr(current_user, "locale", None)
     if locale in languages:
         return str(locale)
-    chosen = request.cookies.get("language")
+    chosen = session.get("language")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )

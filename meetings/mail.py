@@ -214,9 +214,10 @@ class Mailer:
         email["Message-ID"] = make_msgid(domain="meetings")
         if row.reply_to:
             email["Reply-To"] = row.reply_to
+        email.set_content(row.body)
+        # After the content: setting it clears every Content-* header (Content-Language too).
         for name, value in (row.headers or {}).items():
             email[name] = value
-        email.set_content(row.body)
         return email
 
 

@@ -103,6 +103,7 @@ def register_templating(app: Flask) -> None:
         usd=lambda minor: format_money(Money(int(minor), "USD")),
     )
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["members"] = members
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

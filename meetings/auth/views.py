@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -51,8 +52,12 @@ def _failed(response: Response) -> bool:
 
 
 def _start_session(user: User) -> None:
-    # A fresh session at login: nothing from before (a planted session id, old flags) survives.
+    # A fresh session at login: nothing from before (a planted session id, old flags) survives,
+    # except the language the visitor chose.
+    language = session.get("language")
     session.clear()
+    if language:
+        session["language"] = language
     login_user(user)
 
 
@@ -67,7 +72,7 @@ def register() -> ResponseReturnValue:
             email=form.email.data or "",
             password=form.password.data or "",
             full_name=form.full_name.data or "",
-            locale=request.cookies.get("language"),
+            locale=session.get("language") or str(get_locale() or ""),
             next_url=safe_next(form.next.data),
         ),
         form=form,

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -47,6 +47,7 @@ def _fingerprint(
     text = "|".join(
         [
             FEED_FORMAT,
+            str(get_locale()),  # the ?lang= variant is another feed
             scope,
             public_base(),
             str(config["CALENDAR_UID_DOMAIN"]),

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from meetings.audit.services import record
@@ -132,7 +132,7 @@ class RatesImported:
     rows: int = 0
 
     def __str__(self) -> str:
-        return str(_("%(n)d rate(s) recorded", n=self.rows))
+        return str(ngettext("%(num)d rate recorded", "%(num)d rates recorded", self.rows))
 
 
 def import_rates(actor: User | None, text: str) -> RatesImported:
@@ -143,7 +143,7 @@ def import_rates(actor: User | None, text: str) -> RatesImported:
     missing = rows.missing(REQUIRED_COLUMNS)
     if missing:
         raise RatesImportError(
-            [ImportProblem(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))]
+            [ImportProblem(1, _("missing columns: %(columns)s", columns=", ".join(missing)))]
         )
     good: list[tuple[str, date, Decimal]] = []
     problems: list[ImportProblem] = []

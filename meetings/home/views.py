@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -50,21 +50,14 @@ def dashboard() -> str:
 
 @bp.post("/language")
 def set_language() -> Response:
-    """Remember the chosen language in a cookie (and in the profile, via the account page)."""
+    """Remember the chosen language: on the account (for its pages and every e-mail to it), and
+    in the session for a visitor."""
     code = request.form.get("language", "")
-    if current_user.is_authenticated and code in current_app.config["LANGUAGES"]:
-        perform(lambda: services.set_locale(current_account(), code))
-    response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(
-            "language",
-            code,
-            max_age=365 * 24 * 3600,
-            samesite="Lax",
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            httponly=True,
-        )
-    return response
+        session["language"] = code
+        if current_user.is_authenticated:
+            perform(lambda: services.set_locale(current_account(), code))
+    return redirect(safe_next(request.form.get("next")) or url_for("home.index"))
 
 
 @bp.get("/healthz")

@@ -9,6 +9,7 @@ from typing import TypeVar
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
@@ -99,7 +100,14 @@ def bulk_accredit() -> ResponseReturnValue:
         )
     )
     if outcome.value is not None:
-        flash(_("%(n)d registration(s) accredited.", n=outcome.value.done), "success")
+        flash(
+            ngettext(
+                "%(num)d registration accredited.",
+                "%(num)d registrations accredited.",
+                outcome.value.done,
+            ),
+            "success",
+        )
         for problem in (outcome.value.skipped or [])[:20]:
             flash(problem, "warning")
     return redirect(back)

@@ -131,9 +131,7 @@ def _parse(
     rows_of = table(text)
     missing = rows_of.missing(REQUIRED_COLUMNS)
     if missing:
-        return [], [
-            ImportProblem(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))
-        ]
+        return [], [ImportProblem(1, _("missing columns: %(columns)s", columns=", ".join(missing)))]
     rooms = _Rooms()
     rows: list[_Row] = []
     problems: list[ImportProblem] = []

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
@@ -373,7 +374,9 @@ def expire() -> ResponseReturnValue:
     current_account()
     return act(
         offers.expire_overdue,
-        success=lambda expired: _("%(n)d unanswered offer(s) expired.", n=len(expired)),
+        success=lambda expired: ngettext(
+            "%(num)d unanswered offer expired.", "%(num)d unanswered offers expired.", len(expired)
+        ),
         back=url_for(".index"),
     )
 

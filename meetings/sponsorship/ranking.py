@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,11 @@ def _reasons(
     if tied:
         if any(regions[c.region] > regions[chosen.region] for c in tied):
             reasons.append(
-                _(
-                    "Regional balance: %(region)s has %(n)d nominee(s) placed before.",
+                ngettext(
+                    "Regional balance: %(region)s has %(num)d nominee placed before.",
+                    "Regional balance: %(region)s has %(num)d nominees placed before.",
+                    regions[chosen.region],
                     region=chosen.region,
-                    n=regions[chosen.region],
                 )
             )
         elif any(

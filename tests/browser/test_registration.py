@@ -108,7 +108,7 @@ def test_register_approve_accredit_badge_and_list(
     secretariat.get_by_role("button", name="Filter").click()
     secretariat.get_by_label("Select Amina Diallo").check()
     secretariat.get_by_role("button", name="Accredit the selected registrations").click()
-    assert secretariat.get_by_text("1 registration(s) accredited.").is_visible()
+    assert secretariat.get_by_text("1 registration accredited.").is_visible()
 
     delegate.goto("/dashboard")
     assert delegate.get_by_text("accredited", exact=True).is_visible()

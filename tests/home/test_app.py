@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from meetings import create_app
-from meetings.auth.models import Role
+from meetings.auth.models import Role, User
 from meetings.extensions import db, limiter
 from tests.conftest import make_app
 from tests.factories.auth import PASSWORD, make_user
@@ -140,10 +141,24 @@ def test_accept_language_picks_the_language_and_arabic_is_right_to_left(client) 
     assert '<html lang="en" dir="ltr">' in html
 
 
-def test_the_language_picker_sets_a_cookie_for_visitors(client) -> None:
+def test_a_visitor_s_language_is_kept_in_the_session_and_given_to_the_new_account(
+    client, outbox
+) -> None:
     response = client.submit("/language", {"language": "es", "next": "/login"})
     assert response.headers["Location"] == "/login"
     assert '<html lang="es"' in client.get("/login").get_data(as_text=True)
+    client.submit(
+        "/register",
+        {
+            "full_name": "Lucía Pérez",
+            "email": "lucia@example.org",
+            "password": "una contraseña larga",
+            "confirm": "una contraseña larga",
+        },
+    )
+    user = db.session.scalars(sa.select(User).where(User.email == "lucia@example.org")).one()
+    assert user.locale == "es"
+    assert outbox[-1]["Content-Language"] == "es"
 
 
 def test_navigation_depends_on_the_role(client, login) -> None:

@@ -345,7 +345,7 @@ def test_bulk_accreditation_of_the_selected_rows(client, login, meeting) -> None
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
-    assert "2 registration(s) accredited." in html
+    assert "2 registrations accredited." in html
     assert "cannot become accredited" in html
     statuses = [db.session.get(Registration, r.id).status for r in approved]
     assert statuses == [RegistrationStatus.ACCREDITED] * 2 + [RegistrationStatus.APPROVED]

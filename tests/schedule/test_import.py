@@ -121,7 +121,7 @@ def test_a_missing_column_is_reported_on_line_1(setting) -> None:
             setting,
             "number,date,start,end,kind,title\n1,2018-06-18,10:00,13:00,plenary,One\n",
         )
-    assert [(p.line, p.message) for p in caught.value.problems] == [(1, "missing column(s): room")]
+    assert [(p.line, p.message) for p in caught.value.problems] == [(1, "missing columns: room")]
 
 
 def test_every_bad_row_is_reported_not_only_the_first(setting) -> None:
