@@ -80,7 +80,7 @@ messages: install-dev ## extract the text, update the five catalogues, compile t
 		--project meetings --copyright-holder "United Nations" -o meetings/translations/messages.pot .
 	for lang in $(LOCALES); do \
 		if [ -f meetings/translations/$$lang/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel -q update --no-fuzzy-matching --no-location -w 100 \
+			$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -w 100 \
 				-i meetings/translations/messages.pot -d meetings/translations -l $$lang; \
 		else \
 			$(BIN)/pybabel -q init -i meetings/translations/messages.pot -d meetings/translations -l $$lang; \
