@@ -77,7 +77,7 @@ LOCALES := fr es ru zh ar
 messages: install-dev ## extract the text, update the five catalogues, compile them (commit all three)
 	mkdir -p meetings/translations
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--project meetings --copyright-holder "United Nations" -o meetings/translations/messages.pot .
+		--project meetings --version 1.0 --msgid-bugs-address secretariat@meetings.example --copyright-holder "United Nations" -o meetings/translations/messages.pot .
 	for lang in $(LOCALES); do \
 		if [ -f meetings/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 			$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -w 100 \
