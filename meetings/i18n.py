@@ -3,6 +3,8 @@ browser's Accept-Language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -17,6 +19,8 @@ LANGUAGE_NAMES = {
     "ar": "العربية",
 }
 RIGHT_TO_LEFT = frozenset({"ar"})
+# The official languages a title is entered in besides the English it is first written in.
+OTHER_LANGUAGES = ("fr", "es", "ru", "zh", "ar")
 
 
 FEED_ENDPOINTS = frozenset(
@@ -58,3 +62,21 @@ def select_locale() -> str | None:
 def text_direction() -> str:
     locale = get_locale()
     return "rtl" if locale is not None and locale.language in RIGHT_TO_LEFT else "ltr"
+
+
+def in_reader_language(source: str, translations: Mapping[str, str]) -> str:
+    """``source`` (English) in the language of the page, mail or feed being written, where the
+    secretariat has entered it; otherwise the English."""
+    locale = get_locale()
+    if locale is None:
+        return source
+    return translations.get(locale.language) or source
+
+
+def clean_translations(values: Mapping[str, str]) -> dict[str, str]:
+    """The non-empty titles of the other official languages, stripped."""
+    return {
+        lang: values[lang].strip()
+        for lang in OTHER_LANGUAGES
+        if lang in values and values[lang].strip()
+    }

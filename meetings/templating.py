@@ -13,7 +13,7 @@ from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
 from meetings.auth.permissions import Permission, has_permission
-from meetings.i18n import LANGUAGE_NAMES, text_direction
+from meetings.i18n import LANGUAGE_NAMES, OTHER_LANGUAGES, RIGHT_TO_LEFT, text_direction
 from meetings.labels import label, members
 from meetings.money import Money, format_money
 
@@ -105,6 +105,8 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["members"] = members
+    app.jinja_env.globals["right_to_left"] = RIGHT_TO_LEFT  # the field macro's ``lang=``
+    app.jinja_env.globals["other_languages"] = OTHER_LANGUAGES
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -155,7 +155,7 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
             pages[meeting.code] = (
                 base + url_for("schedule.sitting", code=meeting.code, number=0)[:-1]
             )
-        description = meeting.title
+        description = meeting.display_title
         if sitting.agenda_items:
             description += "\n\n" + sitting.agenda_items
         location = sitting.room.label if sitting.room is not None else meeting.venue
@@ -194,9 +194,9 @@ def _cached(fingerprint: Fingerprint, build: Callable[[], bytes]) -> bytes:
 
 def meeting_feed(meeting: Meeting, kind: SittingKind | None, fingerprint: Fingerprint) -> bytes:
     def build() -> bytes:
-        name = meeting.title
+        name = meeting.display_title
         if kind is not None:
-            name = f"{meeting.title} — {label(kind)}"
+            name = f"{meeting.display_title} — {label(kind)}"
         header = FeedHeader(
             name=name, description=f"{meeting.venue}", default_zone=meeting.timezone
         )
@@ -209,7 +209,7 @@ def sitting_feed(sitting: Sitting, fingerprint: Fingerprint) -> bytes:
     def build() -> bytes:
         header = FeedHeader(
             name=sitting.title,
-            description=sitting.meeting.title,
+            description=sitting.meeting.display_title,
             default_zone=sitting.meeting.timezone,
         )
         return build_calendar(header, _events([sitting]))

@@ -93,7 +93,7 @@ def _pledge_form() -> PledgeForm:
     currency_choices(form)
     form.earmark.choices = options(
         [("", _("The fund as a whole"))]
-        + [(f"p:{p.id}", p.title) for p in processes()]
+        + [(f"p:{p.id}", p.display_title) for p in processes()]
         + [(f"m:{m.id}", m.title) for m in meetings_for(current_account())]
     )
     return form

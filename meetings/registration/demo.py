@@ -25,7 +25,8 @@ from meetings.registration.queries import has_registrations
 from meetings.registration.workflow import transition
 from meetings.schedule import rooms
 from meetings.schedule import services as schedule
-from meetings.schedule.demo import AFTERNOON, HQ, MORNING, ZONE, weekdays
+from meetings.schedule.demo import AFTERNOON, HQ, MORNING, POA_TITLE, ZONE, weekdays
+from meetings.schedule.demo_titles import TITLES as OFFICIAL_TITLES
 from meetings.schedule.models import MeetingFormat, MeetingKind, MeetingState, SittingKind
 from meetings.schedule.sittings import SittingData, schedule_sitting
 
@@ -136,13 +137,16 @@ def _open_meeting(users: dict[Role, User]) -> None:
         return
     today = clock.now().date()
     start = today + timedelta(days=60 - today.weekday())  # a Monday about two months ahead
-    process = schedule.get_or_create_process(None, code="POA", title="Programme of Action")
+    process = schedule.get_or_create_process(
+        None, code="POA", title=POA_TITLE, titles=OFFICIAL_TITLES["POA"]
+    )
     meeting = schedule.create_meeting(
         None,
         schedule.MeetingData(
             process_id=process.id,
             code=DEMO_MEETING,
             title="Biennial Meeting of States on the Programme of Action (demonstration)",
+            titles=OFFICIAL_TITLES[DEMO_MEETING],
             kind=MeetingKind.BIENNIAL_MEETING,
             venue=HQ,
             timezone=ZONE,

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from meetings.auth.models import Role, User
 from meetings.schedule import rooms as room_services
 from meetings.schedule import services
+from meetings.schedule.demo_titles import TITLES
 from meetings.schedule.models import (
     Meeting,
     MeetingFormat,
@@ -85,6 +86,7 @@ def _meeting(
         None,
         code="POA",
         title=POA_TITLE,
+        titles=TITLES["POA"],
         description="General Assembly resolution 72/57 and the meetings it convened.",
     )
     if services.meeting_with_code(code) is not None:
@@ -95,6 +97,7 @@ def _meeting(
             process_id=process.id,
             code=code,
             title=title,
+            titles=TITLES.get(code, {}),
             kind=kind,
             venue=HQ,
             timezone=ZONE,

@@ -6,6 +6,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField, TimeF
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from meetings.forms import Day, Form, options
+from meetings.i18n import OTHER_LANGUAGES
 from meetings.schedule.labels import (
     MEETING_FORMAT_LABELS,
     MEETING_KIND_LABELS,
@@ -24,6 +25,13 @@ class MeetingForm(Form):
         validators=[DataRequired(REQUIRED), Length(max=40)],
     )
     title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    # The official title in the other official languages; pages, mail and feeds in a language
+    # show it there, and the English where it is left empty.
+    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
+    title_es = StringField(_l("Title in Spanish"), validators=[Optional(), Length(max=300)])
+    title_ru = StringField(_l("Title in Russian"), validators=[Optional(), Length(max=300)])
+    title_zh = StringField(_l("Title in Chinese"), validators=[Optional(), Length(max=300)])
+    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=300)])
     kind = SelectField(
         _l("Kind of meeting"),
         choices=options(MEETING_KIND_LABELS),
@@ -48,6 +56,9 @@ class MeetingForm(Form):
         validators=[Optional()],
     )
     closing_time = TimeField(_l("Closing time (venue time)"), default=None, validators=[Optional()])
+
+    def translated_titles(self) -> dict[str, str]:
+        return {lang: self[f"title_{lang}"].data or "" for lang in OTHER_LANGUAGES}
 
 
 class RoomForm(Form):

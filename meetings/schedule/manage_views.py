@@ -46,7 +46,7 @@ def meetings() -> ResponseReturnValue:
 
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
     form = MeetingForm()
-    form.process_id.choices = options((p.id, p.title) for p in services.processes())
+    form.process_id.choices = options((p.id, p.display_title) for p in services.processes())
     if request.method == "GET" and meeting is not None:
         data = services.meeting_data(meeting)
         form.process(
@@ -56,6 +56,7 @@ def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
                 "format": data.format.value,
                 "process_id": str(data.process_id),
             }
+            | {f"title_{lang}": title for lang, title in data.titles.items()}
         )
     return form
 
@@ -68,6 +69,7 @@ def _meeting_data(form: MeetingForm) -> services.MeetingData:
         process_id=int(form.process_id.data),
         code=form.code.data or "",
         title=form.title.data or "",
+        titles=form.translated_titles(),
         kind=MeetingKind(form.kind.data),
         venue=form.venue.data or "",
         timezone=form.timezone.data or "",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings import clock
 from meetings.db import Base, TimestampMixin, enum_type
+from meetings.i18n import in_reader_language
 
 
 class MeetingKind(StrEnum):
@@ -54,11 +55,17 @@ class Process(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    # The official title in the other official languages, by language code (fr, es, ru, zh, ar).
+    titles: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="process", order_by="Meeting.start_date", lazy="raise"
     )
+
+    @property
+    def display_title(self) -> str:
+        return in_reader_language(self.title, self.titles)
 
 
 class Meeting(TimestampMixin, Base):
@@ -79,6 +86,8 @@ class Meeting(TimestampMixin, Base):
     process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id"), index=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    # The official title in the other official languages, by language code (fr, es, ru, zh, ar).
+    titles: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict, server_default="{}")
     kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind))
     venue: Mapped[str] = mapped_column(sa.String(300))
     timezone: Mapped[str] = mapped_column(sa.String(64))
@@ -93,6 +102,11 @@ class Meeting(TimestampMixin, Base):
     registration_closes_at: Mapped[datetime | None]
 
     process: Mapped[Process] = relationship(back_populates="meetings", lazy="joined")
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language, where the secretariat has entered it."""
+        return in_reader_language(self.title, self.titles)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -15,6 +17,7 @@ from meetings.auth.permissions import Permission, has_permission, require
 from meetings.clock import FIRST_YEAR, LAST_YEAR
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
+from meetings.i18n import clean_translations
 from meetings.schedule.models import (
     Meeting,
     MeetingFormat,
@@ -28,6 +31,7 @@ from meetings.workflow import Workflow, by_permission
 
 SECRETARIAT = frozenset({"secretariat"})
 M = MeetingState
+TITLE_LENGTH = 300
 
 # The one table of how a meeting moves through its life, and who may move it.
 MEETING_WORKFLOW: Workflow[MeetingState, Meeting] = Workflow(
@@ -55,13 +59,23 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 
 
 def get_or_create_process(
-    actor: User | None, *, code: str, title: str, description: str = ""
+    actor: User | None,
+    *,
+    code: str,
+    title: str,
+    description: str = "",
+    titles: Mapping[str, str] | None = None,
 ) -> Process:
     if actor is not None:
         require(actor, Permission.MANAGE_SCHEDULE)
     process = db.session.scalar(sa.select(Process).where(Process.code == code))
     if process is None:
-        process = Process(code=code, title=title, description=description)
+        process = Process(
+            code=code,
+            title=title,
+            titles=clean_translations(titles or {}),
+            description=description,
+        )
         db.session.add(process)
         db.session.flush()
         record(actor, "process.created", process, after={"code": code, "title": title})
@@ -91,6 +105,8 @@ class MeetingData:
     registration_opens_on: date | None = None
     registration_deadline: date | None = None
     closing_time: time = DEFAULT_CLOSING_TIME
+    # The title in the other official languages, by language code; empty ones are left out.
+    titles: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _meeting_values(data: MeetingData) -> dict[str, object]:
@@ -101,6 +117,12 @@ def _meeting_values(data: MeetingData) -> dict[str, object]:
         )
     if not data.title.strip():
         raise DomainError(_("Enter the title of the meeting."), field="title")
+    titles = clean_translations(data.titles)
+    for lang, title in titles.items():
+        if len(title) > TITLE_LENGTH:
+            raise DomainError(
+                _("Use at most %(count)d characters.", count=TITLE_LENGTH), field=f"title_{lang}"
+            )
     if not data.venue.strip():
         raise DomainError(_("Enter the venue."), field="venue")
     zone = zone_named(data.timezone)
@@ -142,6 +164,7 @@ def _meeting_values(data: MeetingData) -> dict[str, object]:
         "process_id": data.process_id,
         "code": code,
         "title": data.title.strip(),
+        "titles": titles,
         "kind": data.kind,
         "venue": data.venue.strip(),
         "timezone": zone.key,
@@ -251,6 +274,7 @@ def meeting_data(meeting: Meeting) -> MeetingData:
         process_id=meeting.process_id,
         code=meeting.code,
         title=meeting.title,
+        titles=dict(meeting.titles),
         kind=meeting.kind,
         venue=meeting.venue,
         timezone=meeting.timezone,

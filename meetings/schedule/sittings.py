@@ -175,7 +175,7 @@ def check_no_clash(planned: PlannedSitting, *, ignore: int | None = None) -> Non
                 "%(room)s is already booked at that time for %(other)s of %(meeting)s.",
                 room=room.name,
                 other=describe(clash),
-                meeting=clash.meeting.title,
+                meeting=clash.meeting.display_title,
             ),
             field="start",
         )

@@ -132,7 +132,7 @@ def start(
             _(
                 "%(state)s has already applied for %(meeting)s.",
                 state=state.display_name,
-                meeting=meeting.title,
+                meeting=meeting.display_title,
             ),
             field="meeting_id",
         ) from None

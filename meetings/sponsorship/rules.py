@@ -70,7 +70,7 @@ def check_one_per_state(meeting: Meeting, state: State, *, ignore: int | None = 
                 "%(state)s has already applied for %(meeting)s: one sponsored nominee per State "
                 "and meeting.",
                 state=state.display_name,
-                meeting=meeting.title,
+                meeting=meeting.display_title,
             ),
             field="meeting_id",
         )

@@ -44,7 +44,9 @@ def meeting_report(code: str) -> ResponseReturnValue:
     meeting = visible_meeting(actor, code)
     return render_template(
         "sponsorship/report.html",
-        report=queries.report(actor, Application.meeting_id == meeting.id, title=meeting.title),
+        report=queries.report(
+            actor, Application.meeting_id == meeting.id, title=meeting.display_title
+        ),
         chart_url=url_for(".meeting_chart", code=meeting.code),
         export_url=None,
     )
@@ -55,7 +57,7 @@ def meeting_report(code: str) -> ResponseReturnValue:
 def meeting_chart(code: str) -> ResponseReturnValue:
     actor = current_account()
     meeting = visible_meeting(actor, code)
-    data = queries.report(actor, Application.meeting_id == meeting.id, title=meeting.title)
+    data = queries.report(actor, Application.meeting_id == meeting.id, title=meeting.display_title)
     return charts.svg_response(charts.by_region(data))
 
 
