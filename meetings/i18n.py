@@ -23,16 +23,6 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 OTHER_LANGUAGES = ("fr", "es", "ru", "zh", "ar")
 
 
-FEED_ENDPOINTS = frozenset(
-    {
-        "calendar.meeting_feed",
-        "calendar.meeting_kind_feed",
-        "calendar.sitting_feed",
-        "calendar.personal_feed",
-    }
-)
-
-
 def feed_language() -> str:
     """A calendar feed has one language per address, so that its bytes (and ETag) are stable:
     the default, or ``?lang=`` — never the reader's cookies or Accept-Language."""
@@ -43,11 +33,11 @@ def feed_language() -> str:
 
 
 def select_locale() -> str | None:
+    """The reader's language. (A calendar feed is written in its address's language, under
+    ``force_locale(feed_language())``; an error page at a feed's address is read by a person.)"""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-    if request.endpoint in FEED_ENDPOINTS:
-        return feed_language()
     locale = getattr(current_user, "locale", None)
     if locale in languages:
         return str(locale)

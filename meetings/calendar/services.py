@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -186,8 +186,7 @@ def _cached(fingerprint: Fingerprint, build: Callable[[], bytes]) -> bytes:
     store = cache()
     body = store.get(key)
     if body is None:
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-            body = build()
+        body = build()  # in the feed's language: the caller's (views.feed_response)
         store.set(key, body, CACHE_SECONDS)
     return body
 

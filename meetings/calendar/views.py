@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Response, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,6 +14,7 @@ from meetings.auth.current import current_account, current_actor
 from meetings.calendar import services
 from meetings.errors import NotFound
 from meetings.forms import act
+from meetings.i18n import feed_language
 from meetings.schedule.models import SittingKind
 from meetings.schedule.services import visible_meeting
 from meetings.schedule.sittings import sitting_of
@@ -32,20 +34,24 @@ def _not_modified(fingerprint: services.Fingerprint) -> bool:
 
 
 def feed_response(
-    fingerprint: services.Fingerprint,
-    build: Callable[[], bytes],
+    version: Callable[[], services.Fingerprint],
+    build: Callable[[services.Fingerprint], bytes],
     *,
     filename: str,
     private: bool = False,
 ) -> BaseResponse:
-    """304 without building when the client has this version; otherwise the (cached) feed."""
+    """304 without building when the client has this version; otherwise the (cached) feed. Both
+    are made in the language of the feed's address (``?lang=``), never the reader's."""
+    with force_locale(feed_language()):
+        fingerprint = version()
+        body = None if _not_modified(fingerprint) else build(fingerprint)
     headers = {
         "ETag": f'"{fingerprint.etag}"',
         "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
     }
-    if _not_modified(fingerprint):
+    if body is None:
         return Response(status=304, headers=headers)
-    response = Response(build(), mimetype=MIMETYPE, headers=headers)
+    response = Response(body, mimetype=MIMETYPE, headers=headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     if fingerprint.last_modified is not None:
         response.last_modified = fingerprint.last_modified
@@ -76,11 +82,10 @@ def meeting_kind_feed(code: str, kind: str) -> BaseResponse:
 
 def _meeting_feed(code: str, kind: SittingKind | None) -> BaseResponse:
     meeting = visible_meeting(current_actor(), code)
-    fingerprint = services.meeting_fingerprint(meeting, kind)
     suffix = f"-{kind.value}" if kind else ""
     return feed_response(
-        fingerprint,
-        lambda: services.meeting_feed(meeting, kind, fingerprint),
+        lambda: services.meeting_fingerprint(meeting, kind),
+        lambda fingerprint: services.meeting_feed(meeting, kind, fingerprint),
         filename=f"{meeting.code.lower()}{suffix}.ics",
     )
 
@@ -89,10 +94,9 @@ def _meeting_feed(code: str, kind: SittingKind | None) -> BaseResponse:
 def sitting_feed(code: str, number: int) -> BaseResponse:
     meeting = visible_meeting(current_actor(), code)
     sitting = sitting_of(meeting, number)
-    fingerprint = services.sitting_fingerprint(sitting)
     return feed_response(
-        fingerprint,
-        lambda: services.sitting_feed(sitting, fingerprint),
+        lambda: services.sitting_fingerprint(sitting),
+        lambda fingerprint: services.sitting_feed(sitting, fingerprint),
         filename=f"{meeting.code.lower()}-{number}.ics",
     )
 
@@ -100,10 +104,9 @@ def sitting_feed(code: str, number: int) -> BaseResponse:
 @bp.get("/calendar/<token>.ics")
 def personal_feed(token: str) -> BaseResponse:
     user = services.user_for_token(token)
-    fingerprint = services.personal_fingerprint(user)
     return feed_response(
-        fingerprint,
-        lambda: services.personal_feed(user, fingerprint),
+        lambda: services.personal_fingerprint(user),
+        lambda fingerprint: services.personal_feed(user, fingerprint),
         filename="my-programme.ics",
         private=True,
     )

@@ -31,7 +31,9 @@ def currency_choices(form: FlaskForm, codes: list[str] | None = None) -> None:
     known = reference.currencies()
     allowed = set(codes) if codes is not None else None
     form.currency.choices = options(
-        (c.code, f"{c.code} — {c.name}") for c in known if allowed is None or c.code in allowed
+        (c.code, f"{c.code} — {c.display_name}")
+        for c in known
+        if allowed is None or c.code in allowed
     )
 
 

@@ -74,7 +74,7 @@ def donor_list() -> ResponseReturnValue:
                 is_anonymous=bool(form.anonymous.data),
             ),
         ),
-        success=lambda donor: _("%(name)s is a donor.", name=donor.name),
+        success=lambda donor: _("%(name)s is a donor.", name=donor.display_name),
         then=lambda donor: url_for(".donor", donor_id=donor.id),
     )
     return done or (

@@ -123,6 +123,11 @@ class Donor(TimestampMixin, Base):
     state: Mapped[State | None] = relationship(lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
 
+    @property
+    def display_name(self) -> str:
+        """A government by its State's name in the reader's language; others as they gave it."""
+        return self.state.display_name if self.state is not None else self.name
+
     def __str__(self) -> str:
         return self.name
 

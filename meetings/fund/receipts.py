@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,6 +19,9 @@ from meetings.fund.contributions import contribution_by_token, get_contribution
 from meetings.fund.donors import donor_by_id
 from meetings.fund.models import RECEIVED_STATUSES, Contribution, Donor
 from meetings.money import Money
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 
 def _received(contribution: Contribution) -> Contribution:
@@ -74,8 +77,13 @@ def _mime(path: Path) -> str:
 
 
 def pdf(html: str) -> bytes:
-    """``html`` (a page that links static/ files by relative path) as a PDF document.
-    WeasyPrint may read files of static/ and nothing else: no network, no other file."""
+    """``html`` (a page that links static/ files by relative path) as a PDF document."""
+    return bytes(laid_out(html).write_pdf())
+
+
+def laid_out(html: str) -> Document:
+    """``html`` laid out in pages. WeasyPrint may read files of static/ and nothing else: no
+    network, no other file."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -96,4 +104,4 @@ def pdf(html: str) -> bytes:
         base_url=static.as_uri() + "/",
         url_fetcher=StaticOnly(allowed_protocols=("file",)),
     )
-    return bytes(document.write_pdf())
+    return document.render()

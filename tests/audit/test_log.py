@@ -141,7 +141,10 @@ def test_the_page_filters_links_records_and_shows_changes(client, login) -> None
     db.session.commit()
     page = client.get("/admin/audit?kind=meeting").get_data(as_text=True)
     assert 'href="/secretariat/meetings/AUD3"' in page
-    assert '<th scope="row">title</th><td>Old</td><td>New</td>' in page
+    assert (
+        '<th scope="row"><code>title</code></th><td><code>Old</code></td><td><code>New</code></td>'
+        in page
+    )
     assert 'id="who"' in page
     assert 'name="since"' in page
 

@@ -35,8 +35,10 @@ def extracted(tmp: Path) -> Catalog:
     """The messages of the application as `make messages` extracts them now."""
     out = tmp / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg"]
-        + ["-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "."],
+        [
+            *(sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg"),
+            *("-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "."),
+        ],
         cwd=ROOT,
         check=True,
     )
