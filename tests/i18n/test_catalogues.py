@@ -5,6 +5,7 @@ the .po files make."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -37,7 +38,7 @@ def extracted(tmp: Path) -> Catalog:
     subprocess.run(
         [
             *(sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg"),
-            *("-k", "_l", "-k", "lazy_gettext", "--no-location", "-o", str(out), "."),
+            *("-k", "_l", "-k", "lazy_gettext", "-o", str(out), "."),
         ],
         cwd=ROOT,
         check=True,
@@ -48,6 +49,19 @@ def extracted(tmp: Path) -> Catalog:
 
 def hashable(value: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
     return value if isinstance(value, str) else tuple(value)
+
+
+def calls_gettext(path: Path) -> bool:
+    """Whether the module calls gettext on a literal (not in a docstring's example)."""
+    names = {"_", "_l", "gettext", "ngettext", "lazy_gettext"}
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in names
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+    )
 
 
 def placeholders(text: str) -> list[str]:
@@ -80,6 +94,24 @@ def test_the_catalogue_holds_every_message_of_the_application(
     missing = sorted(str(m) for m in wanted - held)
     assert not missing, f"run `make messages` and translate: {missing[:10]}"
     assert len(wanted) > 1000
+
+
+def test_every_file_that_translates_text_gives_its_messages_to_the_catalogues(
+    application_messages: Catalog,
+) -> None:
+    """A template the extractor cannot parse (a Jinja extension it was not told of) gives no
+    message and no error: its text would stay English whatever the reader's language."""
+    found = {path for m in application_messages for path, _line in m.locations}
+    calls = re.compile(r"\b(_|_l|gettext|ngettext|lazy_gettext)\(")
+    templates = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("templates/**/*.txt")]
+    translating = [path for path in templates if calls.search(path.read_text(encoding="utf-8"))]
+    translating += [path for path in ROOT.glob("meetings/**/*.py") if calls_gettext(path)]
+    silent = sorted(
+        str(path.relative_to(ROOT))
+        for path in translating
+        if str(path.relative_to(ROOT)) not in found
+    )
+    assert not silent, f"no message extracted from {silent}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
