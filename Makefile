@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(PIP) install -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
-.PHONY: help install install-dev run demo migrate test test-postgres test-slow test-browser test-all lint format typecheck bench messages clean
+.PHONY: help install install-dev run demo migrate test test-postgres test-slow browser-tools test-browser test-all lint format typecheck bench messages clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,7 +53,17 @@ test-postgres: install-dev ## run the test suite against the local PostgreSQL
 test-slow: install-dev ## tests that start gunicorn and SMTP servers and kill processes
 	$(BIN)/pytest -m slow -q
 
-test-browser: install-dev ## run the browser tests (system Chromium)
+NPM_TOOLS := .cache/npm/node_modules
+
+$(NPM_TOOLS)/.installed: Makefile
+	mkdir -p .cache/npm
+	npm install --prefix .cache/npm --no-audit --no-fund --ignore-scripts --loglevel=error \
+		axe-core@4.14.1 vnu-jar@26.9.27
+	touch $@
+
+browser-tools: $(NPM_TOOLS)/.installed ## axe-core and the Nu HTML Checker, from npm (needs npm and Java)
+
+test-browser: install-dev browser-tools ## run the browser tests (system Chromium, axe-core, Nu checker)
 	$(BIN)/pytest -m browser -q
 
 test-all: test test-postgres test-slow test-browser ## every test run

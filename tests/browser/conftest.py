@@ -141,7 +141,13 @@ def link_in(body: str, path: str) -> str:
 
 
 def logged_in(
-    browser: Any, live_server: LiveServer, email: str, *, width: int = 1280, height: int = 800
+    browser: Any,
+    live_server: LiveServer,
+    email: str,
+    *,
+    width: int = 1280,
+    height: int = 800,
+    **context_options: Any,
 ) -> Any:
     """A page of a new browser context (its own cookies), logged in as ``email``."""
     import re
@@ -149,7 +155,7 @@ def logged_in(
     from tests.conftest import PASSWORD
 
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": height}
+        base_url=live_server.url, viewport={"width": width, "height": height}, **context_options
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
