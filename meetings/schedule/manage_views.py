@@ -46,7 +46,9 @@ def meetings() -> ResponseReturnValue:
 
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
     form = MeetingForm()
-    form.process_id.choices = options((p.id, p.display_title) for p in services.processes())
+    form.process_id.choices = options(
+        ((p.id, p.display_title) for p in services.processes()), blank=_("— choose —")
+    )
     if request.method == "GET" and meeting is not None:
         data = services.meeting_data(meeting)
         form.process(

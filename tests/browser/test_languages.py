@@ -101,6 +101,19 @@ def _visitor(browser: Any, live_server: LiveServer, email: str | None, language:
     return page
 
 
+# The outermost elements that stick out of the window (their parent does not): what to fix.
+OVERFLOWING = """() => {
+  const out = e => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; };
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  const scrolled = e => { for (let a = e.parentElement; a; a = a.parentElement)
+    if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+  return [...document.body.querySelectorAll('*')]
+    .filter(e => out(e) && e.parentElement && !out(e.parentElement) && !scrolled(e))
+    .slice(0, 3).map(name);
+}"""
+
+
 def _shape(path: str) -> str:
     """Pages that differ only by an id are one page to check."""
     return re.sub(r"/\d+", "/N", path)
@@ -157,7 +170,8 @@ def test_every_page_fits_its_window_and_passes_axe_and_the_nu_checker(
                 page.set_viewport_size({"width": width, "height": height})
                 wide = page.evaluate("document.documentElement.scrollWidth")
                 if wide > width:
-                    problems.append(f"{where}: {wide} px wide in a {width} px window")
+                    culprits = ", ".join(page.evaluate(OVERFLOWING))
+                    problems.append(f"{where}: {wide} px wide in a {width} px window ({culprits})")
             page.set_viewport_size({"width": 1280, "height": 800})
             problems += [f"{where}: axe {v}" for v in axe_violations(page)]
             source = page.context.request.get(path).text()
