@@ -103,9 +103,11 @@ def _visitor(browser: Any, live_server: LiveServer, email: str | None, language:
 
 # The outermost elements that stick out of the window (their parent does not): what to fix.
 OVERFLOWING = """() => {
-  const out = e => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; };
+  const out = e => {
+    const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; };
   const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-    (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    (typeof e.className === 'string' && e.className
+      ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
   const scrolled = e => { for (let a = e.parentElement; a; a = a.parentElement)
     if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
   return [...document.body.querySelectorAll('*')]
@@ -130,9 +132,9 @@ def _links(page: Any, origin: str) -> list[str]:
     return paths
 
 
-def _crawl(page: Any, live_server: LiveServer, start: str) -> Iterator[str]:
-    """The pages reachable by links from ``start``, one of each shape, breadth first; the page
-    stands at each one when it is yielded."""
+def _crawl(page: Any, live_server: LiveServer, start: str) -> Iterator[tuple[str, str]]:
+    """The pages reachable by links from ``start``, one of each shape, breadth first, with
+    their source; the page stands at each one when it is yielded."""
     seen: set[str] = set()
     queue = deque([start])
     visited = 0
@@ -141,12 +143,15 @@ def _crawl(page: Any, live_server: LiveServer, start: str) -> Iterator[str]:
         if _shape(path) in seen:
             continue
         seen.add(_shape(path))
-        response = page.goto(path)
-        if response is None or response.status >= 400 or urlsplit(page.url).path != path:
+        # Asked first without the page, so that a download (a letter, a bank advice) is not opened.
+        answer = page.context.request.get(path)
+        html = answer.headers.get("content-type", "").startswith("text/html")
+        if not answer.ok or not html or urlsplit(answer.url).path != path:
             continue
+        page.goto(path)
         visited += 1
         queue.extend(p for p in _links(page, live_server.url) if _shape(p) not in seen)
-        yield path
+        yield path, answer.text()
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
@@ -160,7 +165,7 @@ def test_every_page_fits_its_window_and_passes_axe_and_the_nu_checker(
         email = people[language][role]
         page = _visitor(browser, live_server, email, language)
         start = "/dashboard" if email else "/"
-        for path in _crawl(page, live_server, start):
+        for path, source in _crawl(page, live_server, start):
             pages += 1
             where = f"{role} {path}"
             direction = page.evaluate("document.documentElement.dir")
@@ -174,7 +179,6 @@ def test_every_page_fits_its_window_and_passes_axe_and_the_nu_checker(
                     problems.append(f"{where}: {wide} px wide in a {width} px window ({culprits})")
             page.set_viewport_size({"width": 1280, "height": 800})
             problems += [f"{where}: axe {v}" for v in axe_violations(page)]
-            source = page.context.request.get(path).text()
             name = re.sub(r"\W+", "_", f"{role}{path}") + ".html"
             (tmp_path / name).write_text(source, encoding="utf-8")
         page.context.close()
