@@ -1,8 +1,9 @@
 """Which sittings each feed shows, their fingerprints (ETag, Last-Modified) and the feed bytes.
 
-Each feed request costs at most three queries: find the meeting (or the token's user), fingerprint
-the sittings with one aggregate query, and, only when the fingerprint is not cached, load the
-sittings with their rooms in one query.
+A meeting's feed is fingerprinted by its schedule version (meetings.schedule.versions): a 304 or a
+cached feed costs one indexed lookup; only an uncached fingerprint loads the meeting and its
+sittings with their rooms. A sitting's feed reads the sitting; the personal feed, which follows
+registrations and stars, aggregates over the sittings it shows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from meetings.extensions import db
 from meetings.labels import label
 from meetings.registration.queries import followed_meeting_ids
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
+from meetings.schedule.versions import ScheduleStamp
 from meetings.urls import public_base
 
 FEED_FORMAT = "2"  # raise when the feed's layout changes, so every cached feed is rebuilt
@@ -80,8 +82,8 @@ def _latest(*moments: datetime | None) -> datetime | None:
 # --- which sittings ------------------------------------------------------------------------------
 
 
-def _meeting_clause(meeting: Meeting, kind: SittingKind | None) -> sa.ColumnElement[bool]:
-    clause = Sitting.meeting_id == meeting.id
+def _meeting_clause(meeting_id: int, kind: SittingKind | None) -> sa.ColumnElement[bool]:
+    clause = Sitting.meeting_id == meeting_id
     return sa.and_(clause, Sitting.kind == kind) if kind is not None else clause
 
 
@@ -110,12 +112,10 @@ def _load(where: sa.ColumnElement[bool]) -> list[Sitting]:
 # --- fingerprints --------------------------------------------------------------------------------
 
 
-def meeting_fingerprint(meeting: Meeting, kind: SittingKind | None) -> Fingerprint:
-    count, latest, top, revisions = _aggregate(_meeting_clause(meeting, kind))
+def meeting_fingerprint(stamp: ScheduleStamp, kind: SittingKind | None) -> Fingerprint:
+    """From the meeting's schedule version alone: no query (the stamp is one indexed lookup)."""
     return _fingerprint(
-        "meeting",
-        [meeting.id, kind or "all", meeting.updated_at.isoformat(), count, latest, top, revisions],
-        _latest(latest, meeting.updated_at),
+        "meeting", [stamp.meeting_id, kind or "all", stamp.version], stamp.changed_at
     )
 
 
@@ -191,15 +191,16 @@ def _cached(fingerprint: Fingerprint, build: Callable[[], bytes]) -> bytes:
     return body
 
 
-def meeting_feed(meeting: Meeting, kind: SittingKind | None, fingerprint: Fingerprint) -> bytes:
+def meeting_feed(stamp: ScheduleStamp, kind: SittingKind | None, fingerprint: Fingerprint) -> bytes:
     def build() -> bytes:
+        meeting = db.session.get_one(Meeting, stamp.meeting_id)
         name = meeting.display_title
         if kind is not None:
             name = f"{meeting.display_title} — {label(kind)}"
         header = FeedHeader(
             name=name, description=f"{meeting.venue}", default_zone=meeting.timezone
         )
-        return build_calendar(header, _events(_load(_meeting_clause(meeting, kind))))
+        return build_calendar(header, _events(_load(_meeting_clause(meeting.id, kind))))
 
     return _cached(fingerprint, build)
 

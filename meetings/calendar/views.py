@@ -16,7 +16,7 @@ from meetings.errors import NotFound
 from meetings.forms import act
 from meetings.i18n import feed_language
 from meetings.schedule.models import SittingKind
-from meetings.schedule.services import visible_meeting
+from meetings.schedule.services import visible_meeting, visible_stamp
 from meetings.schedule.sittings import sitting_of
 
 bp = Blueprint("calendar", __name__)
@@ -81,12 +81,12 @@ def meeting_kind_feed(code: str, kind: str) -> BaseResponse:
 
 
 def _meeting_feed(code: str, kind: SittingKind | None) -> BaseResponse:
-    meeting = visible_meeting(current_actor(), code)
+    stamp = visible_stamp(current_actor(), code)
     suffix = f"-{kind.value}" if kind else ""
     return feed_response(
-        lambda: services.meeting_fingerprint(meeting, kind),
-        lambda fingerprint: services.meeting_feed(meeting, kind, fingerprint),
-        filename=f"{meeting.code.lower()}{suffix}.ics",
+        lambda: services.meeting_fingerprint(stamp, kind),
+        lambda fingerprint: services.meeting_feed(stamp, kind, fingerprint),
+        filename=f"{stamp.code.lower()}{suffix}.ics",
     )
 
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
-    from meetings.schedule import labels, manage_views, models, views  # noqa: F401
+    from meetings.schedule import labels, manage_views, models, versions, views  # noqa: F401
     from meetings.schedule.audit import add_audit_subjects
     from meetings.schedule.cli import cli
     from meetings.schedule.demo import seed_schedule

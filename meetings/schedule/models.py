@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -68,6 +69,10 @@ class Process(Base):
         return in_reader_language(self.title, self.titles)
 
 
+def new_version() -> str:
+    return secrets.token_hex(16)
+
+
 class Meeting(TimestampMixin, Base):
     """One meeting of a process, held in one IANA time zone. Registration is possible only while
     the state is ``registration_open`` and the clock is inside the registration window."""
@@ -100,6 +105,12 @@ class Meeting(TimestampMixin, Base):
     is_published: Mapped[bool] = mapped_column(default=False)
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
+    # Replaced, in the transaction of every change to what its programme and feeds show (the
+    # meeting, its process, its sittings, their rooms: meetings.schedule.versions), by a new
+    # random tag, so that no two states of any meeting share one, even across a restored backup.
+    # Feeds' ETags and cached programme pages are keyed on it: a 304 is one indexed lookup.
+    schedule_version: Mapped[str] = mapped_column(sa.String(32), default=new_version)
+    schedule_changed_at: Mapped[datetime] = mapped_column(default=clock.stamp)
 
     process: Mapped[Process] = relationship(back_populates="meetings", lazy="joined")
 

@@ -27,6 +27,7 @@ from meetings.schedule.models import (
     Sitting,
 )
 from meetings.schedule.timezones import local_to_utc, zone_named
+from meetings.schedule.versions import ScheduleStamp, stamp_of
 from meetings.workflow import Workflow, by_permission
 
 SECRETARIAT = frozenset({"secretariat"})
@@ -311,6 +312,15 @@ def visible_meeting(actor: User | None, code: str) -> Meeting:
     if meeting is None or not (meeting.is_published or can_manage(actor)):
         raise NotFound(_("There is no such meeting."))
     return meeting
+
+
+def visible_stamp(actor: User | None, code: str) -> ScheduleStamp:
+    """The schedule stamp of the meeting with this code, if ``actor`` may see it: what a feed's
+    304 and a cached programme page need, in one indexed lookup."""
+    stamp = stamp_of(code)
+    if stamp is None or not (stamp.is_published or can_manage(actor)):
+        raise NotFound(_("There is no such meeting."))
+    return stamp
 
 
 def managed_meeting(actor: User, code: str) -> Meeting:

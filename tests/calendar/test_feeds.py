@@ -11,6 +11,7 @@ import vobject
 from icalendar import Calendar
 from sqlalchemy.orm import joinedload
 
+from meetings import clock
 from meetings.auth.models import Role
 from meetings.calendar import feeds
 from meetings.extensions import db
@@ -181,9 +182,10 @@ def test_if_modified_since_answers_304_until_something_changes(client, programme
         == 304
     )
     sitting = _sittings(programme)[1]
-    sitting.updated_at = datetime(2030, 1, 1, tzinfo=UTC)
-    sitting.revision += 1
-    db.session.commit()
+    with clock.standing_at(datetime(2030, 1, 1, tzinfo=UTC)):  # a change, later
+        sitting.updated_at = clock.now()
+        sitting.revision += 1
+        db.session.commit()
     assert (
         client.get(
             "/meetings/POA-REVCON3/calendar.ics", headers={"If-Modified-Since": since}
