@@ -1,10 +1,15 @@
-"""A small byte cache for built documents (calendar feeds): in memory, or Redis when
-MEETINGS_REDIS_URL is set so that every process and host shares it."""
+"""A small byte cache for built documents (calendar feeds, the public programme): in memory, or
+Redis when MEETINGS_REDIS_URL is set so that every process and host shares it.
+
+Keys name what the value was built from (a meeting's schedule version, the language, ...), so a
+write that changes the document changes the key: nothing is ever deleted to invalidate it, and
+several workers and hosts cannot disagree."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 import redis
@@ -75,3 +80,13 @@ def init_app(app: Flask) -> None:
 
 def cache() -> ByteCache:
     return current_app.extensions["meetings_cache"]  # type: ignore[no-any-return]
+
+
+def remembered(key: str, ttl: int, build: Callable[[], bytes]) -> bytes:
+    """The bytes cached under ``key``, built (and kept for ``ttl`` seconds) when absent."""
+    store = cache()
+    value = store.get(key)
+    if value is None:
+        value = build()
+        store.set(key, value, ttl)
+    return value

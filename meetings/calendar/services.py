@@ -22,7 +22,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from meetings.audit.services import record
 from meetings.auth.models import User
-from meetings.cache import cache
+from meetings.cache import remembered
 from meetings.calendar.feeds import FeedEvent, FeedHeader, build_calendar
 from meetings.errors import NotFound
 from meetings.extensions import db
@@ -182,13 +182,8 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
 
 
 def _cached(fingerprint: Fingerprint, build: Callable[[], bytes]) -> bytes:
-    key = f"feed:{fingerprint.etag}"
-    store = cache()
-    body = store.get(key)
-    if body is None:
-        body = build()  # in the feed's language: the caller's (views.feed_response)
-        store.set(key, body, CACHE_SECONDS)
-    return body
+    # in the feed's language: the caller's (views.feed_response)
+    return remembered(f"feed:{fingerprint.etag}", CACHE_SECONDS, build)
 
 
 def meeting_feed(stamp: ScheduleStamp, kind: SittingKind | None, fingerprint: Fingerprint) -> bytes:

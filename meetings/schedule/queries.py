@@ -85,3 +85,9 @@ def rooms_used(meeting: Meeting) -> list[Room]:
             .order_by(Room.name)
         )
     )
+
+
+def rooms_in(days: list[ProgrammeDay]) -> list[Room]:
+    """The rooms of these sittings by name, read from them (no query)."""
+    found = {s.room.id: s.room for day in days for s in day.sittings if s.room is not None}
+    return sorted(found.values(), key=lambda room: room.name)

@@ -8,17 +8,21 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 from meetings import clock
 from meetings.auth.current import current_account, current_actor
+from meetings.auth.models import User
 from meetings.forms import ConfirmForm, act
 from meetings.schedule import following, queries
-from meetings.schedule.models import SittingKind
+from meetings.schedule.models import Meeting, SittingKind
+from meetings.schedule.pages import BuiltPage, programme_for_everyone
 from meetings.schedule.services import (
     can_manage,
     public_meetings,
     registration_window_is_open,
     visible_meeting,
+    visible_stamp,
 )
 from meetings.schedule.sittings import sitting_of
 from meetings.security import as_id
@@ -54,15 +58,28 @@ def _filters() -> queries.ProgrammeFilter:
 @bp.get("/meetings/<code>")
 def meeting(code: str) -> ResponseReturnValue:
     actor = current_actor()
-    found = visible_meeting(actor, code)
     filters = _filters()
+    if actor is None:
+        # Every anonymous visitor sees the same page: kept per schedule version (pages.py).
+        stamp = visible_stamp(None, code)
+        page = programme_for_everyone(
+            stamp, filters, lambda: _programme(None, visible_meeting(None, code), filters)
+        )
+    else:
+        page = _programme(actor, visible_meeting(actor, code), filters)
+    # The body is the output of our own autoescaped template (_programme.html), kept as built.
+    body = Markup(page.body)  # noqa: S704
+    return render_template("schedule/meeting.html", title=page.title, programme=body)
+
+
+def _programme(actor: User | None, found: Meeting, filters: queries.ProgrammeFilter) -> BuiltPage:
     days = queries.programme(found, filters)
-    return render_template(
-        "schedule/meeting.html",
+    body = render_template(
+        "schedule/_programme.html",
         meeting=found,
         days=days,
-        rooms=queries.rooms_used(found),
-        # The day filter offers the days with sittings (read from the programme when it is whole).
+        # The filters offer the days and rooms with sittings (read from the programme when whole).
+        rooms=queries.rooms_used(found) if filters.active else queries.rooms_in(days),
         sitting_days=queries.days_with_sittings(found)
         if filters.active
         else [day.day for day in days],
@@ -71,6 +88,7 @@ def meeting(code: str) -> ResponseReturnValue:
         confirm=ConfirmForm(),
         can_manage=can_manage(actor),
     )
+    return BuiltPage(found.display_title, body)
 
 
 @bp.get("/meetings/<code>/sittings/<int:number>")
