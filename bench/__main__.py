@@ -1,4 +1,5 @@
-"""Runs every benchmark module and prints its table."""
+"""make bench: the load table (the app under gunicorn against bare Flask, bench/load.py), then
+each in-process module's tables (growth: query counts and times as the data grows)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ import pkgutil
 import sys
 
 import bench
+from bench import load
 
 
 def main() -> int:
+    load.main(sys.argv[1:])
     names = sorted(
         m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")
     )
-    if not names:
-        print("no benchmarks yet")
-        return 0
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         module.main()
