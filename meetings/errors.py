@@ -117,6 +117,9 @@ def register_error_handlers(app: Flask) -> None:
         with a 503 and no detail. The connection pool checks connections before use
         (``pool_pre_ping``), so the first request after the database returns succeeds."""
         log.error("database unavailable: %s", type(error.orig).__name__ if error.orig else error)
+        from meetings.home import health
+
+        health.forget()
         try:
             db.session.rollback()
         except sa_exc.SQLAlchemyError:

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, abort, request, session
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
@@ -41,12 +43,28 @@ def content_security_policy(*, form_action: Iterable[str] = ()) -> str:
     )
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per secret key
+    instead of on every request (it is read on every request that carries a cookie)."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get("meetings_session_serializer")
+        if kept is None or kept[0] != key:
+            kept = (key, super().get_signing_serializer(app))
+            app.extensions["meetings_session_serializer"] = kept
+        serializer: URLSafeTimedSerializer | None = kept[1]
+        return serializer
+
+
 def _has_nul(values: Iterable[str]) -> bool:
     return any("\x00" in value for value in values)
 
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
+    app.session_interface = SessionCookies()
+    default_policy = content_security_policy()
 
     @app.before_request
     def refuse_nul_bytes() -> None:
@@ -67,7 +85,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Content-Security-Policy", content_security_policy())
+        headers.setdefault("Content-Security-Policy", default_policy)
         seconds = int(app.config.get("HSTS_SECONDS") or 0)
         if seconds:
             headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")

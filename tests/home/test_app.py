@@ -33,6 +33,28 @@ def test_health_check_answers_503_when_the_database_is_unreachable(tmp_path: Pat
     assert response.get_json()["database"] == "unreachable"
 
 
+def test_the_health_check_asks_at_most_once_a_second_and_never_keeps_a_failure(
+    app, client, queries, monkeypatch
+) -> None:
+    from meetings.home import health
+
+    health.forget()
+    with queries() as counted:
+        for _ in range(5):
+            assert client.get("/healthz").status_code == 200
+    assert counted.count == 1
+    moments = iter([1000.0, 1000.5, 1001.2])
+    monkeypatch.setattr(health.time, "monotonic", lambda: next(moments))
+    health.forget()
+    client.get("/healthz")  # asks (1000.0)
+    with queries() as counted:
+        client.get("/healthz")  # within the second: answered from the last check
+    assert counted.count == 0
+    with queries() as counted:
+        client.get("/healthz")  # a second later: asks again
+    assert counted.count == 1
+
+
 def test_unknown_page_gets_the_404_page(client) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404
