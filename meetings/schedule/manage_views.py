@@ -121,10 +121,12 @@ def edit_meeting(code: str) -> ResponseReturnValue:
 def meeting(code: str) -> ResponseReturnValue:
     actor = current_account()
     found = services.managed_meeting(actor, code)
+    page, days = queries.programme_page(found, request.args.get("page", 1, type=int) or 1)
     return render_template(
         "schedule/manage/meeting.html",
         meeting=found,
-        days=queries.programme(found),
+        page=page,
+        days=days,
         transitions=services.MEETING_WORKFLOW.targets(actor, found),
         confirm=ConfirmForm(),
     )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from meetings.extensions import db
+from meetings.pagination import Page, paginate
 from meetings.schedule.models import Meeting, Room, Sitting, SittingKind
 from meetings.schedule.timezones import local_to_utc
 
@@ -91,3 +92,25 @@ def rooms_in(days: list[ProgrammeDay]) -> list[Room]:
     """The rooms of these sittings by name, read from them (no query)."""
     found = {s.room.id: s.room for day in days for s in day.sittings if s.room is not None}
     return sorted(found.values(), key=lambda room: room.name)
+
+
+SITTINGS_PER_PAGE = 100
+
+
+def programme_page(meeting: Meeting, page: int) -> tuple[Page[Sitting], list[ProgrammeDay]]:
+    """One page of the meeting's sittings in time order (for the secretariat, whose page has
+    forms on every row: a whole programme of 20,000 sittings would be megabytes), grouped by
+    venue day. Two queries whatever the size."""
+    query = (
+        sa.select(Sitting)
+        .options(joinedload(Sitting.room))
+        .where(Sitting.meeting_id == meeting.id)
+        .order_by(Sitting.starts_at, Sitting.number)
+    )
+    found = paginate(query, page=page, per_page=SITTINGS_PER_PAGE)
+    zone = meeting.zone
+    days: dict[date, list[Sitting]] = {}
+    for sitting in found.items:
+        sa.orm.attributes.set_committed_value(sitting, "meeting", meeting)
+        days.setdefault(sitting.starts_at.astimezone(zone).date(), []).append(sitting)
+    return found, [ProgrammeDay(day, items) for day, items in days.items()]

@@ -362,3 +362,34 @@ def test_the_day_filter_lists_only_days_with_sittings(client, meeting) -> None:
     filtered = client.get(f"/meetings/{meeting.code}?day=2018-06-19").get_data(as_text=True)
     select = filtered.split('name="day"')[1].split("</select>")[0]
     assert re.findall(r'value="(\d{4}-\d\d-\d\d)"', select) == ["2018-06-18", "2018-06-19"]
+
+
+def test_the_secretariats_programme_is_paged_with_flat_queries(client, login, queries) -> None:
+    login(Role.SECRETARIAT)
+    found = make_meeting(code="PAGED", end=date(2018, 7, 20))
+    rooms = [make_room() for _ in range(10)]
+    counts = []
+    for total in (10, 130):
+        have = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Sitting).where(Sitting.meeting_id == found.id)
+        )
+        for n in range(have, total):
+            make_sitting(
+                found,
+                title=f"Numbered {n + 1:03d}",
+                room=rooms[n % 10],
+                day=date(2018, 6, 18) + timedelta(days=n // 10),
+                start=time(9),
+                end=time(10),
+            )
+        db.session.commit()
+        with queries() as counted:
+            html = client.get("/secretariat/meetings/PAGED").get_data(as_text=True)
+        counts.append(counted.count)
+    assert counts[0] == counts[1], counts
+    assert "Numbered 100" in html
+    assert "Numbered 101" not in html
+    assert "Page 1 of 2" in html
+    second = client.get("/secretariat/meetings/PAGED?page=2").get_data(as_text=True)
+    assert "Numbered 130" in second
+    assert "Numbered 100" not in second
