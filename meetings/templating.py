@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, url_for
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from meetings.auth.permissions import Permission, has_permission
@@ -36,9 +36,11 @@ def local_datetime(value: datetime | None, zone: str) -> str:
 
 
 def local_time(value: datetime | None, zone: str) -> str:
+    """The time on the 24-hour clock in ``zone``. Babel's ``HH:mm`` is the same in all six
+    languages (Latin digits), so it is formatted directly: a programme asks for two per row."""
     if value is None:
         return ""
-    return str(format_time(in_zone(value, zone).replace(tzinfo=None), "HH:mm"))
+    return f"{in_zone(value, zone):%H:%M}"
 
 
 def local_date(value: datetime | date | None, format: str = "full", zone: str | None = None) -> str:

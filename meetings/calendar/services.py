@@ -26,7 +26,7 @@ from meetings.cache import remembered
 from meetings.calendar.feeds import FeedEvent, FeedHeader, build_calendar
 from meetings.errors import NotFound
 from meetings.extensions import db
-from meetings.labels import label
+from meetings.labels import label, labeller
 from meetings.registration.queries import followed_meeting_ids
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
 from meetings.schedule.versions import ScheduleStamp
@@ -147,7 +147,9 @@ def personal_fingerprint(user: User) -> Fingerprint:
 def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
     base = public_base()
     domain = current_app.config["CALENDAR_UID_DOMAIN"]
-    pages: dict[str, str] = {}  # one url_for per meeting, not per sitting
+    pages: dict[str, str] = {}  # one url_for and one title per meeting, not per sitting
+    titles: dict[str, str] = {}
+    kind_label = labeller()
     events = []
     for sitting in sittings:
         meeting = sitting.meeting
@@ -155,7 +157,8 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
             pages[meeting.code] = (
                 base + url_for("schedule.sitting", code=meeting.code, number=0)[:-1]
             )
-        description = meeting.display_title
+            titles[meeting.code] = meeting.display_title
+        description = titles[meeting.code]
         if sitting.agenda_items:
             description += "\n\n" + sitting.agenda_items
         location = sitting.room.label if sitting.room is not None else meeting.venue
@@ -175,7 +178,7 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
                 location=location,
                 description=description,
                 url=f"{pages[meeting.code]}{sitting.number}",
-                category=label(sitting.kind),
+                category=kind_label(sitting.kind),
             )
         )
     return events

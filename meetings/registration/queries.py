@@ -18,7 +18,7 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.exports import csv_line, venue_time, yes_no
 from meetings.extensions import db
-from meetings.labels import label
+from meetings.labels import label, labeller
 from meetings.pagination import Page, paginate
 from meetings.reference.models import Organisation, OrganisationKind, RegionalGroup, State
 from meetings.reference.names import group_name
@@ -296,6 +296,8 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
         .execution_options(yield_per=1000)
     )
     zone = meeting.zone
+    word = labeller()
+    yes, no = yes_no(True), yes_no(False)
     yield csv_line(column.format(zone=meeting.timezone) for column in _export_columns())
     for row in db.session.execute(query):
         (number, status, category, delegation, role, title, given, family, function) = row[:9]
@@ -303,19 +305,19 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
         yield csv_line(
             [
                 number,
-                _word(status),
-                _word(category),
+                word(status),
+                word(category),
                 delegation,
-                _word(role),
+                word(role),
                 title,
                 given,
                 family,
                 function,
-                _word(gender),
+                word(gender),
                 email,
                 phone,
-                _word(based_in),
-                yes_no(consent),
+                word(based_in),
+                yes if consent else no,
                 venue_time(submitted, zone),
                 venue_time(checked_in, zone),
             ]
