@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from meetings.audit.services import record
+from meetings import clock
+from meetings.audit.services import record_created
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.csvfiles import CsvImportError, ImportProblem, read_text, table
@@ -25,6 +27,7 @@ from meetings.extensions import db
 from meetings.schedule.models import Meeting, Room, Sitting, SittingKind, SittingStatus
 from meetings.schedule.sittings import PlannedSitting, SittingData, plan, write_plan
 from meetings.schedule.timezones import zone_named
+from meetings.schedule.versions import new_versions
 
 REQUIRED_COLUMNS = ("number", "date", "start", "end", "kind", "title", "room")
 OPTIONAL_COLUMNS = ("agenda", "building", "timezone")
@@ -265,35 +268,63 @@ def import_programme(
         for s in db.session.scalars(sa.select(Sitting).where(Sitting.meeting_id == meeting.id))
     }
     result = ImportResult()
+    created: list[_Row] = []
     for row in rows:
         sitting = existing.get(row.number)
         if sitting is None:
-            sitting = Sitting(
-                meeting=meeting,
-                number=row.number,
-                kind=row.planned.kind,
-                title=row.planned.title,
-                agenda_items=row.planned.agenda_items,
-                starts_at=row.planned.starts_at,
-                ends_at=row.planned.ends_at,
-                room_id=row.planned.room_id,
-            )
-            db.session.add(sitting)
-            db.session.flush()
-            record(
-                actor,
-                "sitting.imported",
-                sitting,
-                after={"number": row.number, "title": row.planned.title},
-            )
+            created.append(row)
             result.created += 1
         elif write_plan(actor, sitting, row.planned):
             result.updated += 1
         else:
             result.unchanged += 1
         result.numbers.append(row.number)
+    _insert(actor, meeting, created)
     db.session.flush()
     return result
+
+
+def _insert(actor: User | None, meeting: Meeting, rows: list[_Row]) -> None:
+    """The new sittings in one batched INSERT with their audit entries in another: an import of
+    20,000 rows takes seconds, not minutes. (Bulk inserts bypass the ORM's flush, so the
+    meeting's schedule version is replaced here.)"""
+    if not rows:
+        return
+    now = clock.now()
+    values = [
+        {
+            "meeting_id": meeting.id,
+            "number": row.number,
+            "kind": row.planned.kind,
+            "title": row.planned.title,
+            "agenda_items": row.planned.agenda_items,
+            "starts_at": row.planned.starts_at,
+            "ends_at": row.planned.ends_at,
+            "room_id": row.planned.room_id,
+            "status": SittingStatus.SCHEDULED,
+            "revision": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in rows
+    ]
+    table = cast(sa.Table, Sitting.__table__)
+    ids = (
+        db.session.connection()
+        .execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), values)
+        .scalars()
+        .all()
+    )
+    record_created(
+        actor,
+        "sitting.imported",
+        Sitting.__tablename__,
+        [
+            (sitting_id, {"number": row.number, "title": row.planned.title})
+            for sitting_id, row in zip(ids, rows, strict=True)
+        ],
+    )
+    new_versions(db.session(), {meeting.id})
 
 
 def read_upload(data: bytes) -> str:

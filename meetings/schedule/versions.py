@@ -24,7 +24,7 @@ from meetings.schedule.models import Meeting, Process, Room, Sitting, new_versio
 _OWN_COLUMNS = {"schedule_version", "schedule_changed_at", "updated_at"}
 
 
-def _changed(session: Session, instance: object) -> bool:
+def _changed(instance: object) -> bool:
     """Whether a loaded instance has a change to write (not only our own bookkeeping)."""
     state = instance_state(instance)
     return any(
@@ -38,20 +38,21 @@ def _meetings_touched(session: Session) -> set[int]:
     ids: set[int] = set()
     rooms: set[int] = set()
     processes: set[int] = set()
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(instance, Sitting):
+    new, deleted = list(session.new), set(session.deleted)  # each a fresh set per access
+    for instance in new:
+        if isinstance(instance, Sitting):  # a new sitting: its meeting, nothing before
             meeting_id = instance.meeting_id or (instance.meeting.id if instance.meeting else None)
+            if meeting_id is not None:
+                ids.add(meeting_id)
+    for instance in (*session.dirty, *deleted):
+        if isinstance(instance, Sitting):  # and the meeting it was moved from, if any
             previous = instance_state(instance).attrs.meeting_id.history.deleted
-            ids.update(i for i in (meeting_id, *previous) if i is not None)
-        elif instance in session.new:
-            continue
-        elif isinstance(instance, Meeting) and (
-            instance in session.deleted or _changed(session, instance)
-        ):
+            ids.update(i for i in (instance.meeting_id, *previous) if i is not None)
+        elif isinstance(instance, Meeting) and (instance in deleted or _changed(instance)):
             ids.add(instance.id)
-        elif isinstance(instance, Room) and _changed(session, instance):
+        elif isinstance(instance, Room) and _changed(instance):
             rooms.add(instance.id)
-        elif isinstance(instance, Process) and _changed(session, instance):
+        elif isinstance(instance, Process) and _changed(instance):
             processes.add(instance.id)
     with session.no_autoflush:
         if rooms:
