@@ -121,6 +121,7 @@ def _token(html: str) -> str:
 def log_in(base: str, email: str) -> tuple[str, str]:
     """A logged-in session's Cookie header and a CSRF token valid in it."""
     browser = requests.Session()
+    browser.headers["User-Agent"] = wrk.USER_AGENT
     token = _token(browser.get(base + "/login").text)
     answer = browser.post(
         base + "/login",
@@ -137,7 +138,7 @@ def log_in(base: str, email: str) -> tuple[str, str]:
 def member_script(path: str, cookie: str, token: str, run: str) -> str:
     """The focal point adds a new member to the delegation: a new e-mail address every time."""
     return f"""
-{wrk.THREADS}
+{wrk.common(302)}
 local count = 0
 wrk.method = "POST"
 wrk.headers["Cookie"] = {wrk.lua_string(cookie)}
@@ -150,7 +151,7 @@ function request()
     "&gender=female&email=" .. email .. "&phone=&based_in=capital&consent_to_publish=y"
   return wrk.format(nil, {wrk.lua_string(path)}, nil, body)
 end
-{wrk.DONE}"""
+"""
 
 
 def webhook_files(built: dataset.DataSet, folder: Path, part: int) -> list[Path]:
@@ -194,7 +195,7 @@ def webhook_files(built: dataset.DataSet, folder: Path, part: int) -> list[Path]
 
 def webhook_script(folder: Path, part: int) -> str:
     return f"""
-{wrk.THREADS}
+{wrk.common(200)}
 local events = {{}}
 local next_event = 0
 wrk.method = "POST"
@@ -211,7 +212,7 @@ function request()
   wrk.headers["Stripe-Signature"] = string.sub(line, 1, tab - 1)
   return wrk.format(nil, "/fund/stripe/webhook", nil, string.sub(line, tab + 1))
 end
-{wrk.DONE}"""
+"""
 
 
 def _members(url: str, delegation_id: int) -> int:
@@ -277,11 +278,17 @@ def main(argv: list[str] | None = None) -> list[Row]:
             ),
         ]
         for name, path, headers, target in gets:
-            status = requests.get(base + path, headers=headers, allow_redirects=False, timeout=60)
-            status = status.status_code
-            if status not in (200, 304):
-                raise SystemExit(f"{path} answered {status} before the run")
-            result = measure(base, wrk.get_script(path, headers), folder, seconds, connections)
+            expected = 304 if "If-None-Match" in headers else 200
+            answer = requests.get(
+                base + path,
+                headers=headers | {"User-Agent": wrk.USER_AGENT},
+                allow_redirects=False,
+                timeout=60,
+            )
+            if answer.status_code != expected:
+                raise SystemExit(f"{path} answered {answer.status_code} before the run")
+            script = wrk.get_script(path, headers, expected)
+            result = measure(base, script, folder, seconds, connections)
             rows.append(Row(name, result, target))
         members = f"/delegations/{built.delegation_id}/members"
         for part, warm in ((0, True), (1, False)):
@@ -293,7 +300,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
                 result = wrk.run(base, script, folder, seconds=seconds, connections=connections)
                 # A refused form is a 200 page, not an error to wrk: count what was recorded.
                 missing = result.requests - (_members(url, built.delegation_id) - before)
-                result = dataclasses.replace(result, errors=result.errors + max(0, missing))
+                result = dataclasses.replace(result, errors=max(result.errors, missing))
                 rows.append(Row("registration submit (POST, CSRF, logged in)", result, "≥ 10 %"))
         for part in (0, 1):
             webhook_files(built, folder, part)

@@ -8,24 +8,34 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-# Printed by every script when wrk finishes: requests, seconds, p50/p95/p99 in ms, errors.
-DONE = """
+# Every script: each thread numbered (1, 2, ...) for requests that must differ between threads;
+# answers with another status than EXPECTED counted (wrk itself counts only 4xx and 5xx, and a
+# login page's 302 is no success); one summary line when wrk finishes: requests, seconds,
+# p50/p95/p99 in ms, errors.
+COMMON = """
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("number", #threads)
+end
+unexpected = 0
+function response(status, headers, body)
+  if status ~= EXPECTED then unexpected = unexpected + 1 end
+end
 function done(summary, latency, requests)
   local e = summary.errors
+  local wrong = 0
+  for _, thread in ipairs(threads) do wrong = wrong + thread:get("unexpected") end
   io.write(string.format("RESULT %d %.3f %.3f %.3f %.3f %d\\n", summary.requests,
     summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.status + e.timeout))
+    latency:percentile(99) / 1000, e.connect + e.read + e.write + e.timeout + wrong))
 end
 """
+USER_AGENT = "meetings-bench"  # the session is bound to it (SESSION_PROTECTION = "strong")
 
-# Gives each wrk thread its number (1, 2, ...), for requests that must differ between threads.
-THREADS = """
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("number", threads)
-end
-"""
+
+def common(expected: int) -> str:
+    return f"EXPECTED = {expected}\nwrk.headers['User-Agent'] = '{USER_AGENT}'\n{COMMON}"
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,9 @@ def lua_string(text: str) -> str:
     return "[==[" + text + "]==]"
 
 
-def get_script(path: str, headers: dict[str, str]) -> str:
+def get_script(path: str, headers: dict[str, str], expected: int = 200) -> str:
     lines = [f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items()]
-    return "\n".join([f"wrk.path = {lua_string(path)}", *lines, DONE])
+    return "\n".join([common(expected), f"wrk.path = {lua_string(path)}", *lines])
 
 
 def run(url: str, script: str, folder: Path, *, seconds: int, connections: int) -> Result:

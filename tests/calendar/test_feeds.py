@@ -313,3 +313,14 @@ def test_the_personal_feed_changes_when_a_sitting_is_starred(client) -> None:
     response = client.get(f"/calendar/{user.calendar_token}.ics", headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert f"sitting-{sitting.id}@" in response.get_data(as_text=True)
+
+
+def test_a_kept_feed_is_never_served_once_the_meeting_is_hidden(client, programme, login) -> None:
+    from meetings.schedule.services import set_published
+
+    assert client.get("/meetings/POA-REVCON3/calendar.ics").status_code == 200  # now kept
+    set_published(None, programme, False)
+    db.session.commit()
+    assert client.get("/meetings/POA-REVCON3/calendar.ics").status_code == 404
+    login(Role.SECRETARIAT)  # the secretariat still sees it, built for the new version
+    assert client.get("/meetings/POA-REVCON3/calendar.ics").status_code == 200
