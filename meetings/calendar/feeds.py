@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Timezone
 from icalendar.parser import Contentline, Parameters
-from icalendar.prop import vCategory, vDatetime, vDuration, vInt, vText, vUri
+from icalendar.prop import vCategory, vDuration, vText
 
 PRODID = "-//United Nations//meetings//EN"
 REFRESH = timedelta(hours=1)
@@ -68,37 +68,62 @@ class _Calendar(Calendar):
         return _Line.from_parts(name, params, value, sorted=sorted)  # type: ignore[no-any-return]
 
 
-def _utc(moment: datetime) -> vDatetime:
-    return vDatetime(moment.astimezone(UTC).replace(microsecond=0))
+def _stamp_utc(moment: datetime) -> bytes:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode()
 
 
-def _local(moment: datetime, zone: str) -> vDatetime:
-    # A wall-clock time with its TZID parameter, exactly what RFC 5545 form #3 writes.
-    value = vDatetime(moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0))
-    value.params["TZID"] = zone
-    return value
+def _stamp_local(moment: datetime, zone: str) -> bytes:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y%m%dT%H%M%S").encode()
 
 
-def _event(item: FeedEvent) -> Event:
-    # Values are built as icalendar property types directly (encode=False), which spares the
-    # library's type inference for each of the ~15,000 properties of a large feed.
-    event = Event()
-    add = event.add
-    add("uid", vText(item.uid), encode=False)
-    add("dtstamp", _utc(item.last_modified), encode=False)
-    add("last-modified", _utc(item.last_modified), encode=False)
-    add("sequence", vInt(item.sequence), encode=False)
-    add("dtstart", _local(item.starts_at, item.zone), encode=False)
-    add("dtend", _local(item.ends_at, item.zone), encode=False)
-    add("summary", vText(item.summary), encode=False)
+def _parameter(value: str) -> bytes:
+    # RFC 5545 3.2: a parameter value with ":", ";" or "," is written in double quotes.
+    return (f'"{value}"' if any(c in value for c in ':;,"') else value).encode()
+
+
+def fold(line: bytes) -> bytes:
+    """RFC 5545 3.1: lines of more than 75 octets folded with CRLF and a space, never inside a
+    UTF-8 character."""
+    if len(line) <= 75:
+        return line + b"\r\n"
+    parts, start, limit = [], 0, 75
+    while len(line) - start > limit:
+        cut = start + limit
+        while line[cut] & 0xC0 == 0x80:  # a continuation byte: cut before its character
+            cut -= 1
+        parts.append(line[start:cut])
+        start, limit = cut, 74  # a continuation line starts with the folding space
+    parts.append(line[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _event(item: FeedEvent) -> bytes:
+    """One VEVENT, written directly: the library's property objects cost half a millisecond
+    an event, and a 10,000-sitting feed must build in under two seconds. Values go through the
+    library's own escaping (vText, vCategory); lines are folded by :func:`fold`."""
+    zone = _parameter(item.zone)
+    stamp = _stamp_utc(item.last_modified)
+    lines = [
+        b"BEGIN:VEVENT",
+        b"UID:" + vText(item.uid).to_ical(),
+        b"DTSTAMP:" + stamp,
+        b"LAST-MODIFIED:" + stamp,
+        b"SEQUENCE:" + str(item.sequence).encode(),
+        b"DTSTART;TZID=" + zone + b":" + _stamp_local(item.starts_at, item.zone),
+        b"DTEND;TZID=" + zone + b":" + _stamp_local(item.ends_at, item.zone),
+        b"SUMMARY:" + vText(item.summary).to_ical(),
+    ]
     if item.location:
-        add("location", vText(item.location), encode=False)
+        lines.append(b"LOCATION:" + vText(item.location).to_ical())
     if item.description:
-        add("description", vText(item.description), encode=False)
-    add("url", vUri(item.url), encode=False)
-    add("categories", vCategory([item.category]), encode=False)
-    add("status", vText("CANCELLED" if item.cancelled else "CONFIRMED"), encode=False)
-    return event
+        lines.append(b"DESCRIPTION:" + vText(item.description).to_ical())
+    lines += [
+        b"URL:" + item.url.encode(),
+        b"CATEGORIES:" + vCategory([item.category]).to_ical(),
+        b"STATUS:" + (b"CANCELLED" if item.cancelled else b"CONFIRMED"),
+        b"END:VEVENT",
+    ]
+    return b"".join(fold(line) for line in lines)
 
 
 def build_calendar(header: FeedHeader, events: Iterable[FeedEvent]) -> bytes:
@@ -126,7 +151,10 @@ def build_calendar(header: FeedHeader, events: Iterable[FeedEvent]) -> bytes:
         spans[item.zone] = (min(first, item.starts_at.year), max(last, item.ends_at.year))
     for zone in sorted(spans):
         calendar.add_component(_vtimezone(zone, *spans[zone]))
-    for item in items:
-        calendar.add_component(_event(item))
-    # Properties in the order they were added: deterministic, and cheaper than sorting them.
-    return bytes(calendar.to_ical(sorted=False))
+    # The calendar and its time zones by the library, in the order they were added
+    # (deterministic); the events written directly before its END line.
+    head = bytes(calendar.to_ical(sorted=False))
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):
+        raise ValueError("unexpected calendar serialisation")
+    return head[: -len(end)] + b"".join(_event(item) for item in items) + end

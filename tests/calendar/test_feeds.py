@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 import vobject
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 from sqlalchemy.orm import joinedload
 
@@ -324,3 +326,15 @@ def test_a_kept_feed_is_never_served_once_the_meeting_is_hidden(client, programm
     assert client.get("/meetings/POA-REVCON3/calendar.ics").status_code == 404
     login(Role.SECRETARIAT)  # the secretariat still sees it, built for the new version
     assert client.get("/meetings/POA-REVCON3/calendar.ics").status_code == 200
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=400))
+def test_folding_keeps_every_line_within_75_octets_and_every_character_whole(text: str) -> None:
+    line = ("DESCRIPTION:" + text).encode()
+    folded = feeds.fold(line)
+    physical = folded.split(b"\r\n")
+    assert physical[-1] == b""
+    assert all(len(part) <= 75 for part in physical[:-1])
+    for part in physical[:-1]:
+        part.decode("utf-8")  # no character cut in two
+    assert folded[:-2].replace(b"\r\n ", b"") == line
