@@ -19,6 +19,7 @@ class Page(Generic[T]):
     total: int
     page: int
     per_page: int
+    capped: bool = False  # ``total`` is a lower bound: there are more than that
 
     @property
     def pages(self) -> int:
@@ -41,12 +42,20 @@ class Page(Generic[T]):
         return min(self.total, self.page * self.per_page)
 
 
-def paginate(query: sa.Select[Any], *, page: int, per_page: int) -> Page[Any]:
-    """Run ``query`` (already ordered) for one page. ``page`` below 1 is read as 1."""
+def paginate(
+    query: sa.Select[Any], *, page: int, per_page: int, count_up_to: int | None = None
+) -> Page[Any]:
+    """Run ``query`` (already ordered) for one page. ``page`` below 1 is read as 1.
+    ``count_up_to``: count no further than this (the count of a long unfiltered list would read
+    every row); the page says "more than" and offers pages up to it."""
     page = min(max(1, page), MAX_PAGE)
-    total = (
-        db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-        or 0
-    )
+    counted = query.order_by(None)
+    if count_up_to is not None:
+        counted = counted.limit(count_up_to + 1)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted.subquery())) or 0
+    capped = count_up_to is not None and total > count_up_to
+    if capped and count_up_to is not None:
+        total = count_up_to
+        page = min(page, max(1, -(-total // per_page)))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return Page(items=items, total=total, page=page, per_page=per_page, capped=capped)

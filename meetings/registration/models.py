@@ -156,6 +156,8 @@ class Registration(TimestampMixin, Base):
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.Index("ix_registration_meeting_status", "meeting_id", "status"),
         sa.Index("ix_registration_meeting_name", "meeting_id", "family_name", "given_names"),
+        # The secretariat's list of every meeting's registrations, in name order (make bench).
+        sa.Index("ix_registration_name", "family_name", "given_names", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

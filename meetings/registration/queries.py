@@ -79,6 +79,11 @@ def _filtered(filters: RegistrationFilter) -> sa.Select[Any]:
     return query
 
 
+# The secretariat's list counts no further: a decade of meetings holds hundreds of thousands of
+# registrations, and counting them all on every page costs more than the page.
+LIST_COUNT_LIMIT = 10_000
+
+
 def registrations(
     actor: User, filters: RegistrationFilter, *, page: int, per_page: int = 50
 ) -> Page[Registration]:
@@ -88,7 +93,7 @@ def registrations(
         .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
         .order_by(Registration.family_name, Registration.given_names, Registration.id)
     )
-    return paginate(query, page=page, per_page=per_page)
+    return paginate(query, page=page, per_page=per_page, count_up_to=LIST_COUNT_LIMIT)
 
 
 def registrations_by_id(actor: User, ids: list[int]) -> list[Registration]:

@@ -312,6 +312,22 @@ def test_the_registrations_list_and_statistics_use_the_same_queries_for_100_and_
     assert counts["statistics"][0] == counts["statistics"][1], counts
 
 
+def test_a_long_list_counts_no_further_than_its_limit(client, login, meeting, monkeypatch) -> None:
+    from meetings.registration import queries as registration_queries
+
+    monkeypatch.setattr(registration_queries, "LIST_COUNT_LIMIT", 120)
+    login(Role.SECRETARIAT)
+    _bulk_registrations(meeting, 200)
+    html = client.get("/secretariat/registrations").get_data(as_text=True)
+    assert "Showing 1–50 of more than 120: filter the list to see the rest" in html
+    last = client.get("/secretariat/registrations?page=9").get_data(as_text=True)
+    assert "Page 3 of 3" in last  # pages up to the limit
+    html = client.get(f"/secretariat/registrations?meeting={meeting.id}&q=family0000").get_data(
+        as_text=True
+    )
+    assert "more than" not in html
+
+
 def test_the_list_filters_and_searches(client, login, meeting) -> None:
     register(make_user(email="kofi@example.org"), meeting, for_state("GH"), family_name="Mensah")
     register(make_user(), meeting, for_state("NO"), family_name="Berg")
