@@ -24,7 +24,11 @@ SECRET = "whsec_benchmark"
 EVENTS = 300
 
 
-def _event(contribution: Contribution, number: int) -> tuple[bytes, dict[str, str]]:
+def signed_event(
+    contribution_id: int, amount: int, number: str, secret: str = SECRET
+) -> tuple[str, str]:
+    """A signed checkout.session.completed event paying ``contribution_id`` (``amount`` cents):
+    the Stripe-Signature header and the body."""
     event = {
         "id": f"evt_bench_{number}",
         "object": "event",
@@ -35,10 +39,10 @@ def _event(contribution: Contribution, number: int) -> tuple[bytes, dict[str, st
             "object": {
                 "id": f"cs_bench_{number}",
                 "object": "checkout.session",
-                "amount_total": contribution.amount.amount,
+                "amount_total": amount,
                 "currency": "usd",
-                "metadata": {"contribution": str(contribution.id)},
-                "client_reference_id": str(contribution.id),
+                "metadata": {"contribution": str(contribution_id)},
+                "client_reference_id": str(contribution_id),
                 "payment_intent": f"pi_bench_{number}",
                 "payment_status": "paid",
                 "status": "complete",
@@ -46,7 +50,11 @@ def _event(contribution: Contribution, number: int) -> tuple[bytes, dict[str, st
         },
     }
     payload = json.dumps(event)
-    signature = stripe.WebhookSignature.generate_signature_header(payload, SECRET)
+    return stripe.WebhookSignature.generate_signature_header(payload, secret), payload
+
+
+def _event(contribution: Contribution, number: int) -> tuple[bytes, dict[str, str]]:
+    signature, payload = signed_event(contribution.id, contribution.amount.amount, str(number))
     return payload.encode(), {"Stripe-Signature": signature, "Content-Type": "application/json"}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import re
 import subprocess
@@ -25,9 +24,9 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
-import stripe
 
 from bench import dataset, wrk
+from bench.bench_fund import signed_event
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "whsec_benchmark"
@@ -163,29 +162,9 @@ def webhook_files(built: dataset.DataSet, folder: Path, part: int) -> list[Path]
     for thread in (1, 2):
         lines = []
         for contribution_id, amount in chunk[thread - 1 :: 2]:
-            number = f"{part}-{contribution_id}"
-            event = {
-                "id": f"evt_bench_{number}",
-                "object": "event",
-                "type": "checkout.session.completed",
-                "created": int(time.time()),
-                "livemode": False,
-                "data": {
-                    "object": {
-                        "id": f"cs_bench_{number}",
-                        "object": "checkout.session",
-                        "amount_total": amount,
-                        "currency": "usd",
-                        "metadata": {"contribution": str(contribution_id)},
-                        "client_reference_id": str(contribution_id),
-                        "payment_intent": f"pi_bench_{number}",
-                        "payment_status": "paid",
-                        "status": "complete",
-                    }
-                },
-            }
-            payload = json.dumps(event)
-            signature = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
+            signature, payload = signed_event(
+                contribution_id, amount, f"{part}-{contribution_id}", WEBHOOK_SECRET
+            )
             lines.append(f"{signature}\t{payload}")
         path = folder / f"events-{part}-{thread}.txt"
         path.write_text("\n".join(lines) + "\n")

@@ -99,9 +99,6 @@ def counted(engine: sa.Engine) -> Any:
 
 
 def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=False)]
-    print(f"\n{title}")
-    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=False)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)))
+    from bench.results import plain
+
+    plain(title, header, rows)

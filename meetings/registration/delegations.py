@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -9,11 +11,19 @@ from sqlalchemy.orm import joinedload
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.errors import DomainError
+from meetings.documents.services import Upload, new_document
+from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
 from meetings.reference.models import OrganisationKind
+from meetings.registration import access
+from meetings.registration.models import (
+    ACTIVE_STATUSES,
+    Delegation,
+    DelegationRole,
+    ParticipationCap,
+    Registration,
+)
 from meetings.registration.models import CredentialsStatus as C
-from meetings.registration.models import Delegation, ParticipationCap
 from meetings.schedule.models import Meeting
 from meetings.workflow import Workflow, by_permission
 
@@ -109,4 +119,75 @@ def delegations_for_meeting(actor: User, meeting: Meeting) -> list[Delegation]:
     require(actor, Permission.MANAGE_REGISTRATIONS)
     return list(
         db.session.scalars(sa.select(Delegation).where(Delegation.meeting_id == meeting.id))
+    )
+
+
+# --- nomination and head --------------------------------------------------------------------------
+
+
+def set_nomination(
+    actor: User,
+    delegation: Delegation,
+    *,
+    reference: str,
+    issued_on: date | None,
+    upload: Upload | None,
+) -> None:
+    """The note verbale or letter nominating the delegation: reference, date and file."""
+    access.require_focal_point(actor, delegation, or_secretariat=True)
+    if not reference.strip():
+        raise DomainError(
+            _("Enter the reference of the note verbale or letter."), field="reference"
+        )
+    if upload is None and delegation.nomination_document_id is None:
+        raise DomainError(_("Choose the file of the note verbale or letter."), field="file")
+    before = {"reference": delegation.nomination_reference, "date": delegation.nomination_date}
+    delegation.nomination_reference = reference.strip()
+    delegation.nomination_date = issued_on
+    if upload is not None:
+        delegation.nomination_document = new_document(actor, upload)
+    db.session.flush()
+    record(
+        actor,
+        "delegation.nomination_set",
+        delegation,
+        before=before,
+        after={"reference": delegation.nomination_reference, "date": issued_on},
+    )
+
+
+def head_candidates(actor: User, delegation: Delegation, members: list[Registration]) -> set[int]:
+    """The ids of the members ``actor`` may name head of ``delegation`` (for its buttons)."""
+    if not (access.is_focal_point_of(actor, delegation) or access.is_secretariat(actor)):
+        return set()
+    return {
+        member.id
+        for member in members
+        if member.status in ACTIVE_STATUSES and member.id != delegation.head_registration_id
+    }
+
+
+def name_head(actor: User | None, delegation: Delegation, registration: Registration) -> None:
+    """Name the head of ``delegation``: one person; the previous head becomes an alternate.
+    ``actor`` None is the system itself (demo data)."""
+    if actor is not None:
+        access.require_focal_point(actor, delegation, or_secretariat=True)
+    if registration.delegation_id != delegation.id:
+        raise NotFound(_("There is no such registration."))
+    if registration.status not in ACTIVE_STATUSES:
+        raise DomainError(_("Only a registered member can head the delegation."))
+    before = delegation.head_registration_id
+    if before and before != registration.id:
+        previous = db.session.get(Registration, before)
+        if previous is not None and previous.role is DelegationRole.HEAD:
+            previous.role = DelegationRole.ALTERNATE
+    delegation.head_registration_id = registration.id
+    registration.role = DelegationRole.HEAD
+    db.session.flush()
+    record(
+        actor,
+        "delegation.head_named",
+        delegation,
+        before={"head": before},
+        after={"head": registration.id},
     )

@@ -129,7 +129,7 @@ def _name_head(registration: Registration) -> None:
     """One person heads each delegation: named, as a focal point does, never chosen."""
     delegation = db.session.get(Delegation, registration.delegation_id)
     assert delegation is not None
-    services.name_head(None, delegation, registration)
+    delegations.name_head(None, delegation, registration)
 
 
 def _open_meeting(users: dict[Role, User]) -> None:

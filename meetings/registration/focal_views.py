@@ -75,7 +75,7 @@ def _page(delegation_id: int, **forms: object) -> ResponseReturnValue:
         is_secretariat=access.is_secretariat(user),
         targets={m.id: workflow.allowed_targets(user, m) for m in members},
         needs_reason=workflow.NEEDS_REASON,
-        head_candidates=services.head_candidates(user, delegation, members),
+        head_candidates=delegations.head_candidates(user, delegation, members),
         credential_targets=delegations.CREDENTIALS_WORKFLOW.targets(user, delegation),
         decision=DecisionForm(formdata=None),
         credentials_form=CredentialsForm(formdata=None),
@@ -95,7 +95,7 @@ def nomination(delegation_id: int) -> ResponseReturnValue:
     form = NominationForm()
     done = submit_form(
         form,
-        lambda: services.set_nomination(
+        lambda: delegations.set_nomination(
             user,
             delegation,
             reference=form.reference.data or "",
@@ -154,7 +154,7 @@ def head(delegation_id: int) -> ResponseReturnValue:
 
     def name_head() -> str:
         registration = access.registration_for(user, as_id(chosen) or 0)
-        services.name_head(user, delegation, registration)
+        delegations.name_head(user, delegation, registration)
         return registration.full_name
 
     return act(

@@ -21,7 +21,14 @@ def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission, is_state_focal_point
     from meetings.demo import add_seeder
     from meetings.fund.sections import PublicSection, add_public_section
-    from meetings.sponsorship import focal_views, labels, manage_views, models, views  # noqa: F401
+    from meetings.sponsorship import (  # noqa: F401
+        application_views,
+        focal_views,
+        labels,
+        manage_views,
+        models,
+        views,
+    )
     from meetings.sponsorship.audit import add_audit_subjects
     from meetings.sponsorship.cli import cli
     from meetings.sponsorship.demo import seed_sponsorship

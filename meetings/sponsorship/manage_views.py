@@ -1,11 +1,12 @@
-"""Fund administrators: calls, the review list, ranking and suggestion, an application's review,
-offer, travel and settlement, DSA rates, reports and exports."""
+"""Fund administrators: calls, the review list, ranking and suggestion, DSA rates, reports and
+exports. An application's review, offer, travel and settlement are in application_views.py, on the
+same blueprint and guard."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -14,24 +15,17 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.exports import csv_response
-from meetings.forms import ConfirmForm, act, options, parse_choice, perform, status_for, submit_form
-from meetings.fund import ledger
-from meetings.labels import label
-from meetings.money import Money, format_amount, format_money, parse_amount
+from meetings.forms import ConfirmForm, act, options, perform, status_for, submit_form
+from meetings.money import parse_amount
 from meetings.schedule.services import meetings_for
-from meetings.sponsorship import applications, calls, charts, dsa, offers, queries, reviews
+from meetings.sponsorship import calls, charts, dsa, offers, queries
 from meetings.sponsorship.forms import (
-    AmountForm,
     CallForm,
-    DecisionForm,
     DsaRateForm,
-    OfferForm,
-    ReviewForm,
 )
 from meetings.sponsorship.models import (
     Application,
     ApplicationStatus,
-    Award,
     Eligibility,
     SponsorshipCall,
 )
@@ -170,203 +164,6 @@ def export(call_id: int) -> ResponseReturnValue:
 
 
 # --- one application -----------------------------------------------------------------------------
-
-
-def _page(application_id: int, **forms: object) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    award = offers.award_of(found)
-    forms.setdefault("review_form", ReviewForm(formdata=None))
-    forms.setdefault("offer_form", _offer_form(found, award))
-    forms.setdefault("ticket_form", AmountForm(formdata=None))
-    forms.setdefault("dsa_form", AmountForm(formdata=None))
-    forms.setdefault("top_up_form", AmountForm(formdata=None))
-    return render_template(
-        "sponsorship/manage/application.html",
-        application=found,
-        status=queries.effective_status(found),
-        row=queries.rows([found])[0],
-        award=award,
-        awaiting_approval=offers.awaiting_approval(found, award),
-        four_eyes=offers.four_eyes_threshold(),
-        money=offers.money_of(found),
-        available=ledger.balances().usd("available"),
-        reviews=reviews.reviews_for(actor, found),
-        targets=applications.targets(actor, found),
-        needs_reason=applications.needs_reason,
-        decision=DecisionForm(formdata=None),
-        confirm=ConfirmForm(),
-        **forms,
-    ), status_for(*forms.values())
-
-
-def _offer_form(application: Application, award: Award | None) -> OfferForm:
-    form = OfferForm(formdata=None)
-    source: Award | Application = award or application
-    form.airfare.data = format_amount(Money(source.airfare_minor, "USD"))
-    form.dsa_days.data = source.dsa_days
-    form.terminal.data = format_amount(Money(source.terminal_minor, "USD"))
-    return form
-
-
-@bp.get("/applications/<int:application_id>")
-def application(application_id: int) -> ResponseReturnValue:
-    return _page(application_id)
-
-
-def _back(application_id: int) -> str:
-    return url_for(".application", application_id=application_id)
-
-
-@bp.post("/applications/<int:application_id>/status")
-def change_status(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = DecisionForm()
-
-    def move() -> ApplicationStatus:
-        target = parse_choice(ApplicationStatus, form.target.data, _("Choose what to do."))
-        applications.move(actor, found, target, reason=form.reason.data or "")
-        return target
-
-    return act(
-        move,
-        success=lambda target: _("The application is now “%(status)s”.", status=label(target)),
-        back=_back(application_id),
-        form=form,
-    )
-
-
-@bp.post("/applications/<int:application_id>/review")
-def review(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = ReviewForm()
-    done = submit_form(
-        form,
-        lambda: reviews.review(
-            actor,
-            found,
-            int(form.score.data or 0),
-            form.comment.data or "",
-            private=bool(form.private.data),
-        ),
-        success=_("Review saved."),
-        then=_back(application_id),
-    )
-    return done or _page(application_id, review_form=form)
-
-
-@bp.post("/applications/<int:application_id>/offer")
-def offer(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = OfferForm()
-    done = submit_form(
-        form,
-        lambda: offers.propose(
-            actor,
-            found,
-            offers.AwardData(
-                airfare=parse_amount(form.airfare.data or "", "USD", field="airfare"),
-                dsa_days=form.dsa_days.data or 0,
-                terminal=parse_amount(form.terminal.data or "0", "USD", field="terminal"),
-            ),
-        ),
-        success=lambda award: (
-            _("Offer made: %(total)s committed.", total=format_money(award.total))
-            if award.commitment_id
-            else _("Offer proposed: another administrator approves it.")
-        ),
-        then=_back(application_id),
-    )
-    return done or _page(application_id, offer_form=form)
-
-
-@bp.post("/applications/<int:application_id>/offer/approve")
-def approve_offer(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    return act(
-        lambda: offers.approve(actor, found),
-        success=_("Offer approved and made."),
-        back=_back(application_id),
-    )
-
-
-@bp.post("/applications/<int:application_id>/travel")
-def travel(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = AmountForm()
-    done = submit_form(
-        form,
-        lambda: offers.book_travel(
-            actor, found, parse_amount(form.amount.data or "", "USD"), form.reference.data or ""
-        ),
-        success=_("Travel booked; the ticket is paid out."),
-        then=_back(application_id),
-    )
-    return done or _page(application_id, ticket_form=form)
-
-
-@bp.post("/applications/<int:application_id>/dsa")
-def pay_dsa(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = AmountForm()
-    done = submit_form(
-        form,
-        lambda: offers.pay_dsa(actor, found, parse_amount(form.amount.data or "", "USD")),
-        success=_("DSA paid."),
-        then=_back(application_id),
-    )
-    return done or _page(application_id, dsa_form=form)
-
-
-@bp.post("/applications/<int:application_id>/top-up")
-def top_up(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = AmountForm()
-    done = submit_form(
-        form,
-        lambda: offers.top_up(actor, found, parse_amount(form.amount.data or "", "USD")),
-        success=_("More money committed for this award."),
-        then=_back(application_id),
-    )
-    return done or _page(application_id, top_up_form=form)
-
-
-@bp.post("/applications/<int:application_id>/no-show")
-def no_show(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    form = DecisionForm()
-    return act(
-        lambda: offers.record_no_show(actor, found, form.reason.data or ""),
-        success=_("Recorded: the nominee did not attend."),
-        back=_back(application_id),
-        form=form,
-    )
-
-
-@bp.post("/applications/<int:application_id>/settle")
-def settle(application_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = applications.get_application(actor, application_id)
-    return act(
-        lambda: offers.settle(actor, found),
-        success=lambda released: _(
-            "Settled: %(amount)s returned to the fund.", amount=format_money(released)
-        ),
-        back=_back(application_id),
-    )
-
-
-@bp.get("/applications/<int:application_id>/documents/<name>")
-def document(application_id: int, name: str) -> ResponseReturnValue:
-    return redirect(url_for("sponsorship_focal.document", application_id=application_id, name=name))
 
 
 @bp.post("/expire")

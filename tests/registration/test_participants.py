@@ -12,7 +12,7 @@ from meetings.calendar.services import personal_feed, personal_fingerprint
 from meetings.errors import DomainError, PermissionDenied
 from meetings.reference.models import OrganisationKind
 from meetings.reference.services import get_or_create_organisation, state_by_code
-from meetings.registration import badges, queries, services
+from meetings.registration import badges, delegations, queries
 from meetings.registration.models import (
     DelegationRole,
     ParticipantCategory,
@@ -31,7 +31,7 @@ def accredited(meeting, affiliation=None, *, head=False, **overrides):
     transition(None, registration, RegistrationStatus.ACCREDITED)
     if head:  # the head is named, never chosen
         secretariat = make_user(roles=[Role.SECRETARIAT])
-        services.name_head(secretariat, registration.delegation, registration)
+        delegations.name_head(secretariat, registration.delegation, registration)
     return registration
 
 

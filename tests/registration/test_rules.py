@@ -275,7 +275,7 @@ def test_a_focal_point_sees_only_their_own_delegation() -> None:
     with pytest.raises(PermissionDenied):
         services.add_member(ghana_fp, kenyan.delegation, person())
     with pytest.raises(PermissionDenied):
-        services.set_nomination(
+        delegations.set_nomination(
             ghana_fp, kenyan.delegation, reference="X", issued_on=None, upload=letter()
         )
 
@@ -298,8 +298,8 @@ def test_the_head_is_named_by_the_focal_point_never_chosen_on_a_form() -> None:
     assert chosen.value.field == "role"
     first = services.add_member(focal_point, delegation, person())
     second = services.add_member(focal_point, delegation, person())
-    services.name_head(focal_point, delegation, first)
-    services.name_head(focal_point, delegation, second)
+    delegations.name_head(focal_point, delegation, first)
+    delegations.name_head(focal_point, delegation, second)
     assert delegation.head_registration_id == second.id
     assert (first.role, second.role) == (DelegationRole.ALTERNATE, DelegationRole.HEAD)
 
@@ -311,9 +311,11 @@ def test_the_nomination_note_verbale_is_recorded() -> None:
     focal_point = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
     delegation = services.focal_point_delegation(focal_point, meeting)
     with pytest.raises(DomainError) as caught:
-        services.set_nomination(focal_point, delegation, reference="", issued_on=None, upload=None)
+        delegations.set_nomination(
+            focal_point, delegation, reference="", issued_on=None, upload=None
+        )
     assert caught.value.field == "reference"
-    services.set_nomination(
+    delegations.set_nomination(
         focal_point,
         delegation,
         reference="PM/GH/2018/112",

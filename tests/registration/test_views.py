@@ -173,7 +173,7 @@ def two_states(meeting):
     kenyan_user = make_user()
     kenyan = register(kenyan_user, meeting, for_state("KE"))
     kenya = services.focal_point_delegation(kenya_fp, meeting)
-    services.set_nomination(
+    delegations.set_nomination(
         kenya_fp,
         kenya,
         reference="KE/1",

@@ -115,3 +115,26 @@ class Visitor:
         data = {**BODY, **(body or {})}
         data.setdefault("csrf_token", self.token)
         return self.client.open(cell.path, method=cell.method, data=data)
+
+
+def html_pages(
+    app: Flask, connection: sa.Connection, built: Any, visitor: Visitor
+) -> Iterator[tuple[Cell, TestResponse, str]]:
+    """Every GET page of the application as ``visitor`` is served it, each asked inside a
+    savepoint rolled back after (a page may write: a visit, a token), with its HTML. Answers
+    that are not HTML are left out."""
+    from meetings.extensions import db
+
+    for cell in cells(app, built.arguments, built.overrides):
+        if cell.method != "GET" or cell.endpoint == "static":
+            continue
+        savepoint = connection.begin_nested()
+        try:
+            response = visitor.request(cell)
+            body = response.get_data()
+            response.close()
+        finally:
+            savepoint.rollback()
+            db.session.expire_all()
+        if response.content_type.startswith("text/html"):
+            yield cell, response, body.decode("utf-8")

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from meetings.extensions import db
 from tests.security import harness, world
 
 UNLABELLED_OK = {"hidden", "submit", "button", "image", "reset"}
@@ -49,22 +48,10 @@ def test_every_page_has_unique_ids_and_labelled_fields(
     visitor = harness.Visitor(app, built.accounts[who])
     problems = []
     pages = 0
-    for cell in harness.cells(app, built.arguments, built.overrides):
-        if cell.method != "GET" or cell.endpoint == "static":
-            continue
-        savepoint = connection.begin_nested()
-        try:
-            response = visitor.request(cell)
-            body = response.get_data()
-            response.close()
-        finally:
-            savepoint.rollback()
-            db.session.expire_all()
-        if not response.content_type.startswith("text/html"):
-            continue
+    for cell, response, html in harness.html_pages(app, connection, built, visitor):
         pages += 1
         page = Page()
-        page.feed(body.decode("utf-8"))
+        page.feed(html)
         where = f"{cell.path} ({response.status_code})"
         repeated = sorted(name for name, count in page.ids.items() if count > 1)
         if repeated:

@@ -23,7 +23,7 @@ from meetings.fund import contributions, donors, pledges
 from meetings.mail import OutboxMessage
 from meetings.money import Money
 from meetings.reference.services import state_by_code
-from meetings.registration import badges
+from meetings.registration import badges, delegations
 from meetings.registration import services as registration
 from meetings.registration.models import RegistrationStatus
 from meetings.registration.workflow import transition
@@ -95,7 +95,7 @@ def build() -> World:
         secretariat, own, read_upload(io.BytesIO(photo_bytes()), "me.jpg", field="photo")
     )
     delegation = registration.focal_point_delegation(focal_a, meeting)
-    registration.set_nomination(
+    delegations.set_nomination(
         focal_a, delegation, reference="SL/1", issued_on=date(2018, 4, 20), upload=letter()
     )
     member = registration.add_member(focal_a, delegation, person(email="member@example.org"))
