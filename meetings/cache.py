@@ -7,9 +7,12 @@ several workers and hosts cannot disagree."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import redis
@@ -71,6 +74,73 @@ class RedisCache:
             self.client.set(f"meetings:{key}", value, ex=ttl)
         except redis.RedisError:
             return
+
+
+class ChangeSignal(Protocol):
+    """A number every process can read cheaply and any process can change: what it is does not
+    matter, only that it differs after ``bump``. Values kept in a process are checked against
+    it, so a write made in another worker or host reaches them at once."""
+
+    def current(self) -> object | None: ...  # None: unknown (keep nothing)
+
+    def bump(self) -> None: ...
+
+
+class FileSignal:
+    """A file in the instance folder, replaced on every bump: reading it is one ``stat`` (about
+    a microsecond), shared by every worker of the host."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def current(self) -> object | None:
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return 0
+        except OSError:
+            return None
+        return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+    def bump(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        temporary.write_text(f"{time.time_ns()} {os.getpid()}\n")
+        os.replace(temporary, self.path)  # a new inode: never mistaken for the previous one
+
+
+class RedisSignal:
+    """A Redis counter, shared by every host that uses the same Redis."""
+
+    def __init__(self, url: str, name: str) -> None:
+        self.client = redis.Redis.from_url(url)
+        self.key = f"meetings:signal:{name}"
+
+    def current(self) -> object | None:
+        try:
+            return self.client.get(self.key) or b"0"
+        except redis.RedisError:
+            return None
+
+    def bump(self) -> None:
+        try:
+            self.client.incr(self.key)
+        except redis.RedisError:
+            return
+
+
+def signal(app: Flask, name: str) -> ChangeSignal:
+    """The change signal ``name``: Redis when MEETINGS_REDIS_URL is set, else a file in the
+    instance folder (every worker of one host)."""
+    signals: dict[str, ChangeSignal] = app.extensions.setdefault("meetings_signals", {})
+    if name not in signals:
+        url = app.config.get("REDIS_URL")
+        signals[name] = (
+            RedisSignal(str(url), name)
+            if url
+            else FileSignal(Path(app.instance_path) / "signals" / name)
+        )
+    return signals[name]
 
 
 def init_app(app: Flask) -> None:

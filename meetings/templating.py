@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
@@ -88,6 +88,11 @@ def navigation(app: Flask) -> list[tuple[Any, str, str]]:
     return items
 
 
+def return_path() -> str:
+    """Where a form in the page header (the language picker) brings the reader back to."""
+    return request.full_path if request.query_string else request.path
+
+
 def webcal_url(endpoint: str, **values: Any) -> str:
     """The ``webcal://`` address of a feed, which calendar programs open as a subscription."""
     address = url_for(endpoint, _external=True, **values)
@@ -106,6 +111,7 @@ def register_templating(app: Flask) -> None:
     )
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["members"] = members
     app.jinja_env.globals["right_to_left"] = RIGHT_TO_LEFT  # the field macro's ``lang=``
     app.jinja_env.globals["other_languages"] = OTHER_LANGUAGES

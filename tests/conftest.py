@@ -23,6 +23,7 @@ from meetings import create_app
 from meetings.auth.models import Role, User
 from meetings.extensions import db, mail
 from meetings.reference.services import load_reference_data
+from meetings.schedule.versions import forget_stamps
 from tests.factories.auth import make_user
 from tests.support import Client, QueryCounter, count_queries
 from tests.support import outbox as sent_mail
@@ -96,6 +97,9 @@ def connection(app: Flask) -> Iterator[sa.Connection]:
 @pytest.fixture(autouse=True)
 def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test gets the rolled-back transaction, except those that commit for real."""
+    if "app" in request.fixturenames:
+        with request.getfixturevalue("app").app_context():
+            forget_stamps()  # kept from a test whose data has been rolled back
     marker = request.node.get_closest_marker
     if marker("concurrency") or marker("no_test_transaction"):
         yield

@@ -25,9 +25,7 @@ def page_number() -> int:
 
 def _grant_form() -> GrantRoleForm:
     form = GrantRoleForm()
-    form.state_id.choices = options(
-        ((s.id, s.display_name) for s in reference.states_by_name()), blank="—"
-    )
+    form.state_id.choices = options(((s.id, s.name) for s in reference.states_by_name()), blank="—")
     form.organisation_id.choices = options(
         ((o.id, str(o)) for o in reference.organisations()), blank="—"
     )

@@ -82,7 +82,7 @@ class DonorForm(Form):
 
     def fill(self) -> None:
         self.state_id.choices = options(
-            ((s.id, s.display_name) for s in reference.states_by_name()), blank="—"
+            ((s.id, s.name) for s in reference.states_by_name()), blank="—"
         )
         self.organisation_id.choices = options(
             ((o.id, str(o)) for o in reference.organisations()), blank="—"

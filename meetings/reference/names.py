@@ -6,6 +6,8 @@ in that language (the observer States, below)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -45,13 +47,22 @@ def _language() -> Locale | None:
 
 
 def state_name(alpha2: str, english: str) -> str:
+    return state_namer()(alpha2, english)
+
+
+def state_namer() -> Callable[[str, str], str]:
+    """``state_name`` with the reader's language looked up once, for lists of States."""
     locale = _language()
     if locale is None:
-        return english
-    special = UN_NAMES.get(alpha2.upper(), {}).get(locale.language)
-    if special:
-        return special
-    return str(locale.territories.get(alpha2.upper(), english))
+        return lambda _alpha2, english: english
+    language, territories = locale.language, locale.territories
+
+    def name(alpha2: str, english: str) -> str:
+        code = alpha2.upper()
+        special = UN_NAMES.get(code, {}).get(language)
+        return special or str(territories.get(code, english))
+
+    return name
 
 
 def group_name(code: str, english: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from meetings.reference.models import (
     State,
     UNStatus,
 )
+from meetings.reference.names import state_namer
 
 
 def read_data_file(name: str) -> Iterator[dict[str, str]]:
@@ -100,11 +102,26 @@ def states() -> list[State]:
     return list(db.session.scalars(sa.select(State).order_by(State.name)))
 
 
-def states_by_name() -> list[State]:
-    """The States in the order of their names in the reader's language."""
-    return sorted(states(), key=lambda state: sort_key(state.display_name))
+@dataclass(frozen=True)
+class StateOption:
+    """A State as a list or a form offers it: its name in the reader's language."""
+
+    id: int
+    name: str
+    un_status: UNStatus
 
 
+def states_by_name() -> list[StateOption]:
+    """The States in the order of their names in the reader's language: plain rows, the
+    reader's language looked up once (a page offering 195 States read them as entities, each
+    asking for the locale twice: 6 ms a page)."""
+    namer = state_namer()
+    rows = db.session.execute(sa.select(State.id, State.alpha2, State.name, State.un_status))
+    found = [StateOption(id, namer(alpha2, name), status) for id, alpha2, name, status in rows]
+    return sorted(found, key=lambda state: sort_key(state.name))
+
+
+@functools.lru_cache(maxsize=4096)
 def sort_key(text: str) -> str:
     """Alphabetical order that ignores accents and case ("Équateur" between "Égypte" and "Érythrée",
     "Côte d'Ivoire" among the C's)."""

@@ -271,7 +271,7 @@ def fill_affiliation_choices(form: AffiliationFields) -> None:
                 if category is ParticipantCategory.MEMBER_STATE
                 else UNStatus.OBSERVER
             )
-            found = ((s.id, s.display_name) for s in states if s.un_status is wanted)
+            found = ((s.id, s.name) for s in states if s.un_status is wanted)
         else:
             kind = CATEGORY_ORGANISATION_KIND[category]
             found = ((o.id, str(o)) for o in organisations if o.kind is kind)

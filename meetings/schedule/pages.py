@@ -1,32 +1,37 @@
-"""The public programme page, kept for anonymous visitors.
+"""The public programme page, kept whole for anonymous visitors.
 
 Every anonymous visitor of a meeting's programme sees the same page for one schedule version,
-language and set of filters, so its content is built once and kept in the byte cache (Redis when
+language and set of filters, so the page is built once and kept in the byte cache (Redis when
 configured: every worker and host shares it). The key holds the schedule version, which every
 write to the programme replaces (meetings.schedule.versions): a change is seen on the next request,
 on every host, and nothing needs deleting. Logged-in readers see their own page (stars, the
 secretariat's links), built for them each time and never kept.
+
+Two things on the page are the visitor's own: the form token of the language picker and the
+address it returns to. The kept page holds placeholders for them (each a NUL-delimited word: no
+content can hold a NUL, requests carrying one are refused), filled in for each request with two
+byte replacements. So a kept page of 1,000 sittings is sent without rendering a template, and
+the only per-visitor work is signing the visitor's token.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from flask import session
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from meetings.cache import remembered
 from meetings.schedule.queries import ProgrammeFilter
 from meetings.schedule.versions import ScheduleStamp
+from meetings.templating import return_path
 
 KEEP_SECONDS = 24 * 3600
-PAGE_FORMAT = "2"  # raise when the programme's template changes in a way old pages must not show
-
-
-@dataclass(frozen=True)
-class BuiltPage:
-    title: str
-    body: str
+PAGE_FORMAT = "3"  # raise when the page's templates change in a way old pages must not show
+FORM_KEY_SLOT = "\x00form-token\x00"
+RETURN_SLOT = "\x00return-to\x00"
 
 
 def _key(stamp: ScheduleStamp, filters: ProgrammeFilter) -> str:
@@ -37,19 +42,24 @@ def _key(stamp: ScheduleStamp, filters: ProgrammeFilter) -> str:
     return f"programme:{PAGE_FORMAT}:{stamp.meeting_id}:{stamp.version}:{get_locale()}:{variant}"
 
 
+def can_keep() -> bool:
+    """Whether this anonymous request may be answered with the kept page: not when a message
+    is waiting to be shown to this visitor alone."""
+    return not session.get("_flashes")
+
+
 def programme_for_everyone(
-    stamp: ScheduleStamp, filters: ProgrammeFilter, build: Callable[[], BuiltPage]
-) -> BuiltPage:
-    """The programme page as every anonymous visitor sees it, built by ``build`` when not kept.
-    The caller has checked that the public may see the meeting (``visible_stamp(None, ...)``).
-    Kept as the title, a NUL, then the body: a page of 1,000 sittings is read back without
-    parsing (neither can hold a NUL: requests carrying one are refused)."""
+    stamp: ScheduleStamp, filters: ProgrammeFilter, render: Callable[..., str]
+) -> bytes:
+    """The programme page as every anonymous visitor sees it, with this visitor's form token
+    and return address. ``render(csrf_token=..., return_path=...)`` renders the whole page with
+    those two template functions replaced; the caller has checked that the public may see the
+    meeting (``visible_stamp(None, ...)``) and that ``can_keep()``."""
 
-    def encoded() -> bytes:
-        page = build()
-        return f"{page.title}\x00{page.body}".encode()
+    def build() -> bytes:
+        return render(csrf_token=lambda: FORM_KEY_SLOT, return_path=lambda: RETURN_SLOT).encode()
 
-    title, _nul, body = (
-        remembered(_key(stamp, filters), KEEP_SECONDS, encoded).decode().partition("\x00")
+    page = remembered(_key(stamp, filters), KEEP_SECONDS, build)
+    return page.replace(FORM_KEY_SLOT.encode(), str(escape(generate_csrf())).encode()).replace(
+        RETURN_SLOT.encode(), str(escape(return_path())).encode()
     )
-    return BuiltPage(title, body)

@@ -1,6 +1,6 @@
 """The schedule version of a meeting: replaced in the same transaction as any change to what its
 programme page and calendar feeds show, so that a feed's ETag and a cached page are one indexed
-lookup away and can never outlive a change.
+lookup away (none, while the stamp is kept in the process) and can never outlive a change.
 
 What counts: the meeting itself, its process (whose title the page shows), its sittings (added,
 changed, deleted) and the rooms they are held in. A listener on every flush finds them, so no
@@ -9,15 +9,20 @@ service can forget; the change is one UPDATE, which also orders concurrent write
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import instance_state
 
 from meetings import clock
+from meetings.cache import ChangeSignal, signal
+from meetings.db import AfterCommit
 from meetings.extensions import db
 from meetings.schedule.models import Meeting, Process, Room, Sitting, new_version
 
@@ -72,6 +77,9 @@ def new_versions(session: Session, meeting_ids: set[int]) -> None:
     """Give these meetings a new schedule version (also for writes that bypass the ORM)."""
     if not meeting_ids:
         return
+    if has_app_context():
+        _memo().forget()  # this process: at once, even before the commit
+    _changes.add(session, meeting_ids)  # every process: once committed
     with session.no_autoflush:
         session.execute(
             sa.update(Meeting)
@@ -109,8 +117,74 @@ _STAMP = sa.select(
 ).where(Meeting.code == sa.bindparam("code"))
 
 
-def stamp_of(code: str) -> ScheduleStamp | None:
-    """The meeting's schedule stamp by its code: one indexed lookup, read as a plain row on the
-    session's connection (no ORM object: this is the whole cost of a feed's 304)."""
-    row = db.session.connection().execute(_STAMP, {"code": code.strip().upper()}).one_or_none()
+def _lookup(code: str) -> ScheduleStamp | None:
+    row = db.session.connection().execute(_STAMP, {"code": code}).one_or_none()
     return ScheduleStamp(*row) if row is not None else None
+
+
+def stamp_of(code: str) -> ScheduleStamp | None:
+    """The meeting's schedule stamp by its code: kept in the process between schedule changes
+    (see StampMemo), else one indexed lookup read as a plain row."""
+    code = code.strip().upper()
+    return _memo().get(code, lambda: _lookup(code))
+
+
+# --- kept between changes ----------------------------------------------------------------------
+
+MEMO_SECONDS = 1.0  # the longest a stamp is kept, for writes made outside the application
+MEMO_ENTRIES = 1_000
+
+
+class StampMemo:
+    """Schedule stamps kept in the process, so that a feed's 304 or a kept programme page costs
+    no query at all (the lookup, with its transaction, was most of a 304's time).
+
+    Kept only while the schedule change signal (``meetings.cache.signal``: a file shared by the
+    host's workers, or Redis shared by every host) reads as it did before the lookup: any
+    committed schedule change, in any process, bumps it, and this process forgets at once on
+    the flush. Writes made outside the application (a restored backup, hand-written SQL) are
+    seen within MEMO_SECONDS."""
+
+    def __init__(self, signal: ChangeSignal, seconds: float = MEMO_SECONDS) -> None:
+        self.signal = signal
+        self.seconds = seconds
+        self._kept: dict[str, tuple[object, float, ScheduleStamp]] = {}
+
+    def get(self, code: str, lookup: Callable[[], ScheduleStamp | None]) -> ScheduleStamp | None:
+        mark = self.signal.current()  # read before the lookup: a change after it is seen next
+        now = time.monotonic()
+        kept = self._kept.get(code)
+        fresh = kept is not None and now - kept[1] < self.seconds
+        if mark is not None and kept is not None and fresh and kept[0] == mark:
+            return kept[2]
+        stamp = lookup()
+        if stamp is not None and mark is not None:
+            if len(self._kept) >= MEMO_ENTRIES:
+                self._kept.clear()
+            self._kept[code] = (mark, now, stamp)
+        return stamp
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+
+def _memo() -> StampMemo:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    memo = app.extensions.get("meetings_schedule_stamps")
+    if memo is None:
+        memo = app.extensions["meetings_schedule_stamps"] = StampMemo(signal(app, "schedule"))
+    return memo  # type: ignore[no-any-return]
+
+
+def forget_stamps() -> None:
+    """Forget every kept stamp of this process (tests that roll the database back)."""
+    _memo().forget()
+
+
+def _signal_changes(_batches: list[set[int]]) -> None:
+    if has_app_context():
+        signal(current_app._get_current_object(), "schedule").bump()  # type: ignore[attr-defined]
+        _memo().forget()
+
+
+_changes: AfterCommit[set[int]] = AfterCommit("meetings_schedule_changes", _signal_changes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,7 +16,7 @@ from meetings.auth.models import User
 from meetings.forms import ConfirmForm, act
 from meetings.schedule import following, queries
 from meetings.schedule.models import Meeting, SittingKind
-from meetings.schedule.pages import BuiltPage, programme_for_everyone
+from meetings.schedule.pages import can_keep, programme_for_everyone
 from meetings.schedule.services import (
     can_manage,
     public_meetings,
@@ -59,20 +59,26 @@ def _filters() -> queries.ProgrammeFilter:
 def meeting(code: str) -> ResponseReturnValue:
     actor = current_actor()
     filters = _filters()
-    if actor is None:
+    if actor is None and can_keep():
         # Every anonymous visitor sees the same page: kept per schedule version (pages.py).
         stamp = visible_stamp(None, code)
         page = programme_for_everyone(
-            stamp, filters, lambda: _programme(None, visible_meeting(None, code), filters)
+            stamp,
+            filters,
+            lambda **own: _page(_programme(None, visible_meeting(None, code), filters), **own),
         )
-    else:
-        page = _programme(actor, visible_meeting(actor, code), filters)
-    # The body is the output of our own autoescaped template (_programme.html), kept as built.
-    body = Markup(page.body)  # noqa: S704
-    return render_template("schedule/meeting.html", title=page.title, programme=body)
+        return Response(page, mimetype="text/html")
+    return _page(_programme(actor, visible_meeting(actor, code), filters))
 
 
-def _programme(actor: User | None, found: Meeting, filters: queries.ProgrammeFilter) -> BuiltPage:
+def _page(programme: tuple[str, Markup], **context: object) -> str:
+    title, body = programme
+    return render_template("schedule/meeting.html", title=title, programme=body, **context)
+
+
+def _programme(
+    actor: User | None, found: Meeting, filters: queries.ProgrammeFilter
+) -> tuple[str, Markup]:
     days = queries.programme(found, filters)
     body = render_template(
         "schedule/_programme.html",
@@ -88,7 +94,8 @@ def _programme(actor: User | None, found: Meeting, filters: queries.ProgrammeFil
         confirm=ConfirmForm(),
         can_manage=can_manage(actor),
     )
-    return BuiltPage(found.display_title, body)
+    # Our own autoescaped template's output (_programme.html), placed in the page as built.
+    return found.display_title, Markup(body)  # noqa: S704
 
 
 @bp.get("/meetings/<code>/sittings/<int:number>")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from meetings.schedule import rooms
 from meetings.schedule.models import Meeting, Process, SittingStatus
 from meetings.schedule.sittings import change_status, sitting_data, update_sitting
 from meetings.schedule.versions import stamp_of
+from tests.conftest import make_app
 from tests.factories.auth import make_user
 from tests.factories.registration import DURING_REGISTRATION, make_open_meeting, register
 from tests.factories.schedule import make_meeting, make_room, make_sitting
@@ -103,16 +105,34 @@ def test_no_two_meetings_nor_two_states_share_a_version(app) -> None:
     assert len(seen) == 3
 
 
-def test_the_stamp_is_one_query(app, queries) -> None:
+def test_the_stamp_is_one_query_then_none_until_a_change(app, queries) -> None:
     meeting = make_meeting(code="STAMP")
     db.session.commit()
     with queries() as counted:
         stamp = stamp_of("stamp")
     assert counted.count == 1
     assert (stamp.meeting_id, stamp.version) == (meeting.id, meeting.schedule_version)
+    with queries() as counted:
+        assert stamp_of("STAMP ") == stamp
+    assert counted.count == 0
+    make_sitting(meeting)
+    db.session.commit()
+    with queries() as counted:
+        changed = stamp_of("STAMP")
+    assert counted.count == 1
+    assert changed.version != stamp.version
 
 
-def test_a_feed_304_is_one_query_whatever_the_size(client, queries) -> None:
+def test_a_change_not_yet_committed_is_seen_by_its_own_transaction(app) -> None:
+    meeting = make_meeting(code="OWN")
+    db.session.commit()
+    before = stamp_of("OWN")
+    make_sitting(meeting)
+    db.session.flush()
+    assert stamp_of("OWN").version != before.version
+
+
+def test_a_feed_304_costs_no_query_whatever_the_size(client, queries) -> None:
     meeting = make_meeting(code="GROWS", end=date(2018, 7, 28))
     counts = []
     for total in (5, 60):
@@ -126,4 +146,29 @@ def test_a_feed_304_is_one_query_whatever_the_size(client, queries) -> None:
             answer = client.get("/meetings/GROWS/calendar.ics", headers={"If-None-Match": etag})
         assert answer.status_code == 304
         counts.append(counted.count)
-    assert counts == [1, 1]
+    assert counts == [0, 0]
+
+
+@pytest.mark.concurrency
+def test_a_change_committed_by_another_worker_is_seen_at_once(committed, database_url) -> None:
+    """Two workers of one host: two applications on the same database and instance folder.
+    The second keeps the stamp; the first commits a change; the second sees it on its next
+    lookup, not a second later."""
+    meeting = make_meeting(code="TWO")
+    sitting = make_sitting(meeting)
+    db.session.commit()
+    other = make_app(database_url, Path(committed.instance_path))
+    with other.app_context():
+        kept = stamp_of("TWO")
+        assert stamp_of("TWO") is kept  # kept in that worker
+        db.session.remove()
+    update_sitting(None, sitting, dataclasses.replace(sitting_data(sitting), title="Renamed"))
+    db.session.commit()
+    with other.app_context():
+        seen = stamp_of("TWO")
+        db.session.remove()
+        db.engine.dispose()
+    assert seen.version != kept.version
+    assert seen.version == db.session.scalar(
+        sa.select(Meeting.schedule_version).where(Meeting.id == meeting.id)
+    )
