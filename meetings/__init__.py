@@ -153,7 +153,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from meetings import cache
     from meetings.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
-    from meetings.i18n import select_locale
+    from meetings.i18n import select_locale, speed_up_flask_babel
 
     db.init_app(app)
     migrate.init_app(
@@ -162,6 +162,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    speed_up_flask_babel()
     mail.init_app(app)
     cache.init_app(app)
 

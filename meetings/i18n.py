@@ -4,8 +4,11 @@ browser's Accept-Language."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 
+import flask_babel
 from flask import current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -70,3 +73,28 @@ def clean_translations(values: Mapping[str, str]) -> dict[str, str]:
         for lang in OTHER_LANGUAGES
         if lang in values and values[lang].strip()
     }
+
+
+# --- Flask-Babel's per-call lookup, made cheap ---------------------------------------------------
+#
+# Flask-Babel finds the request's locale and translations again on every gettext (and every
+# |label, every lazy string): three lookups through Flask's ``g`` proxy and a hasattr each time,
+# 700 times for a list page of 50 rows (about a tenth of its time, measured with cProfile). The
+# same namespace on the same ``g`` is found here with one context-variable read. Flask-Babel
+# keeps its state there (``g._flask_babel``), so force_locale and refresh() work unchanged.
+
+
+def _babel_context() -> SimpleNamespace | None:
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    found = context.g.__dict__.get("_flask_babel")
+    if found is None:
+        found = context.g._flask_babel = SimpleNamespace()
+    return found
+
+
+def speed_up_flask_babel() -> None:
+    """Replace Flask-Babel's context lookup with ``_babel_context`` (same result, same place).
+    tests/i18n/test_babel_context.py fails if a new Flask-Babel stops calling it."""
+    flask_babel._get_current_context = _babel_context

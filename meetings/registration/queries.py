@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from meetings.auth.models import User
@@ -90,10 +90,37 @@ def registrations(
     require(actor, Permission.MANAGE_REGISTRATIONS)
     query = (
         _filtered(filters)
-        .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
+        .options(*_LIST_COLUMNS)
         .order_by(Registration.family_name, Registration.given_names, Registration.id)
     )
     return paginate(query, page=page, per_page=per_page, count_up_to=LIST_COUNT_LIMIT)
+
+
+# What a row of the list shows, and no more: whole registrations, delegations (with their
+# document, State and regional group) and meetings (with their titles in six languages) made
+# reading a page of 50 twice as slow.
+_LIST_COLUMNS = (
+    load_only(
+        Registration.id,
+        Registration.meeting_id,
+        Registration.delegation_id,
+        Registration.category,
+        Registration.status,
+        Registration.given_names,
+        Registration.family_name,
+        Registration.email,
+        raiseload=True,
+    ),
+    joinedload(Registration.meeting).load_only(Meeting.id, Meeting.code, raiseload=True),
+    joinedload(Registration.delegation)
+    .load_only(Delegation.id, Delegation.state_id, Delegation.organisation_id, raiseload=True)
+    .options(
+        raiseload(Delegation.nomination_document),
+        joinedload(Delegation.state)
+        .load_only(State.id, State.alpha2, State.name, State.un_status, raiseload=True)
+        .raiseload(State.regional_group),
+    ),
+)
 
 
 def registrations_by_id(actor: User, ids: list[int]) -> list[Registration]:
