@@ -110,7 +110,9 @@ def call(call_id: int) -> ResponseReturnValue:
     return render_template(
         "sponsorship/manage/call.html",
         call=found,
-        rows=queries.review_list(actor, found, chosen),
+        page=queries.review_list(
+            actor, found, chosen, page=request.args.get("page", 1, type=int) or 1
+        ),
         chosen=chosen,
     )
 

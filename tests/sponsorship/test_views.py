@@ -204,6 +204,25 @@ def test_the_review_list_ranking_and_suggestion_use_the_same_queries_for_20_and_
     assert counts["report"][0] == counts["report"][1], counts
 
 
+def test_the_review_list_is_paged_and_keeps_its_filter(client, login) -> None:
+    call = make_call()
+    meeting = call.meetings[0]
+    states = db.session.scalars(
+        sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
+    ).all()
+    for state in states[:60]:
+        under_review(apply(call, applicant(meeting, state.alpha2)))
+    db.session.commit()
+    login(Role.FUND_ADMINISTRATOR)
+    first = client.get(f"/sponsorship/manage/calls/{call.id}?status=under_review")
+    html = first.get_data(as_text=True)
+    assert html.count('href="/sponsorship/manage/applications/') == 50
+    assert "Page 1 of 2" in html
+    assert "status=under_review" in html[html.index('rel="next"') - 200 :]
+    second = client.get(f"/sponsorship/manage/calls/{call.id}?status=under_review&page=2")
+    assert second.get_data(as_text=True).count('href="/sponsorship/manage/applications/') == 10
+
+
 def test_the_public_fund_page_shows_whom_the_fund_brought(client) -> None:
     from meetings.sponsorship import applications
     from tests.factories.sponsorship import offered
