@@ -22,6 +22,7 @@ from sqlalchemy import orm
 from meetings import create_app
 from meetings.auth.models import Role, User
 from meetings.extensions import db, mail
+from meetings.fund.ledger import forget_kept_sums
 from meetings.reference.services import load_reference_data
 from meetings.schedule.versions import forget_stamps
 from tests.factories.auth import make_user
@@ -100,6 +101,7 @@ def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" in request.fixturenames:
         with request.getfixturevalue("app").app_context():
             forget_stamps()  # kept from a test whose data has been rolled back
+            forget_kept_sums()
     marker = request.node.get_closest_marker
     if marker("concurrency") or marker("no_test_transaction"):
         yield

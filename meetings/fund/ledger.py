@@ -18,9 +18,11 @@ transaction already holds the database's write lock (``BEGIN IMMEDIATE``). The e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -32,6 +34,7 @@ from meetings.fund.models import Commitment, Contribution, Fund, LedgerEntry, Le
 from meetings.money import Money
 
 K = LedgerKind
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,48 @@ def post(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+# --- sums kept while the ledger is unchanged ------------------------------------------------------
+
+KEPT_SUMS = 64  # kinds of sums x ledger states kept per process, at most
+
+
+def head() -> tuple[int, int, datetime] | None:
+    """The ledger's last entry (its sequence, id and when it was recorded), one indexed lookup.
+    The ledger is append-only and its writers take turns (:func:`lock`), committing in sequence
+    order, so this names everything in it; the id and time tell apart a ledger restored from a
+    backup and written again up to the same sequence."""
+    row = db.session.execute(
+        sa.select(LedgerEntry.sequence, LedgerEntry.id, LedgerEntry.recorded_at)
+        .order_by(LedgerEntry.sequence.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+def kept_while_unchanged(name: str, build: Callable[[], T]) -> T:
+    """``build()`` (a sum over the whole ledger, as plain data: no ORM objects), kept in the
+    process for as long as the ledger's head is the same; a new entry in any process is a new
+    head. Kept only when the head was the same before and after the build, so a sum never
+    names a ledger it did not see."""
+    kept: dict[tuple[str, object], Any] = current_app.extensions.setdefault(
+        "meetings_ledger_sums", {}
+    )
+    before = head()
+    if (name, before) in kept:
+        return kept[(name, before)]  # type: ignore[no-any-return]
+    value = build()
+    if head() == before:
+        if len(kept) >= KEPT_SUMS:
+            kept.clear()
+        kept[(name, before)] = value
+    return value
+
+
+def forget_kept_sums() -> None:
+    """Forget every kept sum of this process (tests that roll the database back)."""
+    current_app.extensions.pop("meetings_ledger_sums", None)
 
 
 def already_posted(source: str) -> bool:

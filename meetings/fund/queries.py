@@ -48,25 +48,41 @@ class DonorTotal:
 
 
 def given_by_donor(*conditions: Any) -> list[DonorTotal]:
-    """What each donor gave, net of refunds and lost disputes, largest first (one query).
-    ``conditions`` may name ``Contribution`` and ``LedgerEntry`` columns."""
+    """What each donor gave, net of refunds and lost disputes, largest first (two queries).
+    ``conditions`` may name ``Contribution`` and ``LedgerEntry`` columns; the totals of the
+    whole ledger are kept while it is unchanged (``ledger.kept_while_unchanged``)."""
     totals = (
+        _donor_totals(*conditions)
+        if conditions
+        else ledger.kept_while_unchanged("given_by_donor", _donor_totals)
+    )
+    donors = {
+        donor.id: donor
+        for donor in db.session.scalars(
+            sa.select(Donor).where(Donor.id.in_([donor_id for donor_id, _g, _c in totals]))
+        )
+    }
+    found = [
+        DonorTotal(donors[donor_id], Money(given, "USD"), count)
+        for donor_id, given, count in totals
+        if donor_id in donors
+    ]
+    return sorted(found, key=lambda row: (-row.given.amount, row.donor.name))
+
+
+def _donor_totals(*conditions: Any) -> list[tuple[int, int, int]]:
+    """(donor id, USD minor units given, contributions) for every donor who gave."""
+    rows = db.session.execute(
         sa.select(
-            Contribution.donor_id.label("donor_id"),
-            sa.func.sum(_NET_GIVEN).label("given"),
-            sa.func.count(sa.distinct(LedgerEntry.contribution_id)).label("contributions"),
+            Contribution.donor_id,
+            sa.func.sum(_NET_GIVEN),
+            sa.func.count(sa.distinct(LedgerEntry.contribution_id)),
         )
         .join(LedgerEntry, LedgerEntry.contribution_id == Contribution.id)
         .where(*conditions)
         .group_by(Contribution.donor_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Donor, totals.c.given, totals.c.contributions)
-        .join(totals, totals.c.donor_id == Donor.id)
-        .order_by(totals.c.given.desc(), Donor.name)
     ).all()
-    return [DonorTotal(donor, Money(int(total or 0), "USD"), count) for donor, total, count in rows]
+    return [(int(donor_id), int(given or 0), int(count)) for donor_id, given, count in rows]
 
 
 @dataclass(frozen=True)
@@ -80,7 +96,12 @@ class MonthRow:
 
 def months() -> list[MonthRow]:
     """Money received and money committed (net of releases) per month, and their running
-    totals: the chart's data and the table beside it (one query)."""
+    totals: the chart's data and the table beside it (one query; kept while the ledger is
+    unchanged)."""
+    return ledger.kept_while_unchanged("months", _months)
+
+
+def _months() -> list[MonthRow]:
     year = sa.extract("year", LedgerEntry.occurred_on)
     month = sa.extract("month", LedgerEntry.occurred_on)
     rows = db.session.execute(
