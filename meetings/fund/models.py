@@ -203,6 +203,13 @@ class Contribution(TimestampMixin, Base):
         sa.CheckConstraint("usd_amount_minor IS NULL OR usd_amount_minor > 0", name="usd_positive"),
         sa.Index("ix_contribution_status_created", "status", "created_at"),
         sa.Index("ix_contribution_donor_value_date", "donor_id", "value_date"),
+        # The fund page lists the newest flagged contributions: few among thousands.
+        sa.Index(
+            "ix_contribution_flagged",
+            "id",
+            sqlite_where=sa.text("mismatch IS NOT NULL"),
+            postgresql_where=sa.text("mismatch IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
