@@ -15,7 +15,12 @@ worker_class = "gthread"
 threads = int(os.environ.get("MEETINGS_THREADS", "4"))
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
+# No keep-alive by default: a kept connection stays with the worker that accepted it, and with
+# few workers one of them can end up holding every busy connection while the other idles
+# (make bench saw half its runs at half speed, 42 % of the CPU idle). Behind a proxy that opens a
+# connection per request (nginx's default) nothing is lost; raise it for clients that connect
+# directly and are spread over many connections.
+keepalive = int(os.environ.get("MEETINGS_KEEPALIVE", "0"))
 # A worker is replaced after this many requests (a guard against slow leaks). Each replacement
 # costs seconds of start-up during which its requests wait: at 2,000 it happened every few
 # seconds under load and put seconds on the 95th percentile (make bench showed it).

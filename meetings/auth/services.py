@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from meetings import clock, mail
 from meetings.audit.services import record
@@ -109,7 +110,10 @@ def load_session_user(identifier: str) -> User | None:
         user_id.isdecimal() and version.isdecimal() and len(user_id) <= 9 and len(version) <= 9
     ):
         return None
-    user = db.session.get(User, int(user_id))
+    # The user and their roles in one query: every page asks for both.
+    user = db.session.scalars(
+        sa.select(User).options(joinedload(User.role_assignments)).where(User.id == int(user_id))
+    ).unique().one_or_none()
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
