@@ -111,9 +111,15 @@ def load_session_user(identifier: str) -> User | None:
     ):
         return None
     # The user and their roles in one query: every page asks for both.
-    user = db.session.scalars(
-        sa.select(User).options(joinedload(User.role_assignments)).where(User.id == int(user_id))
-    ).unique().one_or_none()
+    user = (
+        db.session.scalars(
+            sa.select(User)
+            .options(joinedload(User.role_assignments))
+            .where(User.id == int(user_id))
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
