@@ -28,7 +28,7 @@ from flask import Flask
 
 from bench import dataset
 from bench.results import database_name, markdown, plain, stamp, write_section
-from bench.support import counted
+from bench.support import bench_app, counted
 from meetings.auth import services as accounts
 from meetings.auth.models import Role
 from meetings.extensions import db
@@ -38,21 +38,10 @@ from meetings.schedule.programme_import import import_programme
 
 
 def _app(folder: Path) -> tuple[Flask, str]:
-    from flask_migrate import upgrade
-
     from bench.load import _database
-    from meetings import create_app
-    from meetings.reference.services import load_reference_data
 
     url = _database(folder)
-    app = create_app(
-        {"ENV_NAME": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance")}
-    )
-    with app.app_context():
-        upgrade()
-        load_reference_data()
-        db.session.commit()
-    return app, url
+    return bench_app(folder, url), url
 
 
 def _measure(client: Any, engine: sa.Engine, url: str, runs: int = 3) -> tuple[float, int]:

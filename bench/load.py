@@ -52,19 +52,11 @@ def _database(folder: Path) -> str:
 
 
 def build(url: str, folder: Path, small: bool) -> dataset.DataSet:
-    from flask_migrate import upgrade
-
-    from meetings import create_app
+    from bench.support import bench_app
     from meetings.extensions import db
-    from meetings.reference.services import load_reference_data
 
-    app = create_app(
-        {"ENV_NAME": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(folder / "instance")}
-    )
+    app = bench_app(folder, url)
     with app.app_context():
-        upgrade()
-        load_reference_data()
-        db.session.commit()
         started = time.perf_counter()
         built = dataset.build(small=small)
         print(f"  data set built in {time.perf_counter() - started:.0f} s: {built.counts}")

@@ -22,13 +22,14 @@ from meetings.schedule import services as schedule
 from meetings.schedule.models import Meeting, MeetingFormat, MeetingKind
 
 
-def bench_app(folder: Path | None = None) -> Flask:
-    """The real application on a fresh SQLite file, migrated and loaded with reference data."""
+def bench_app(folder: Path | None = None, url: str | None = None) -> Flask:
+    """The real application on ``url`` (a fresh SQLite file by default), migrated and loaded
+    with reference data."""
     folder = folder or Path(tempfile.mkdtemp(prefix="meetings-bench-"))
     app = create_app(
         {
             "ENV_NAME": "testing",
-            "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "DATABASE_URL": url or f"sqlite:///{folder / 'bench.sqlite3'}",
             "INSTANCE_PATH": str(folder / "instance"),
         }
     )

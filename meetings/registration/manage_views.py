@@ -26,7 +26,7 @@ from meetings.forms import (
 )
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
-from meetings.registration import badges, delegations, queries, services, workflow
+from meetings.registration import badges, csv_exports, delegations, queries, services, workflow
 from meetings.registration import check_in as check_in_desk
 from meetings.registration.forms import (
     CapForm,
@@ -150,7 +150,7 @@ def export(code: str) -> ResponseReturnValue:
     user = current_account()
     meeting = managed_meeting(user, code)
     return csv_response(
-        queries.export_registrations(user, meeting), f"{meeting.code.lower()}-registrations.csv"
+        csv_exports.export_registrations(user, meeting), f"{meeting.code.lower()}-registrations.csv"
     )
 
 

@@ -15,7 +15,16 @@ from meetings.errors import DomainError, NotFound
 from meetings.exports import csv_response
 from meetings.forms import ConfirmForm, act, parse_choice, safe_next, status_for, submit_form
 from meetings.labels import label
-from meetings.registration import access, badges, invitations, queries, rules, services, workflow
+from meetings.registration import (
+    access,
+    badges,
+    csv_exports,
+    invitations,
+    queries,
+    rules,
+    services,
+    workflow,
+)
 from meetings.registration.forms import (
     DecisionForm,
     DraftForm,
@@ -266,7 +275,7 @@ def participants(code: str) -> ResponseReturnValue:
     meeting = visible_meeting(None, code)
     if request.args.get("format") == "csv":
         return csv_response(
-            queries.export_participants(meeting), f"{meeting.code.lower()}-participants.csv"
+            csv_exports.export_participants(meeting), f"{meeting.code.lower()}-participants.csv"
         )
     return render_template(
         "registration/participants.html",

@@ -29,7 +29,7 @@ from meetings.schedule.versions import ScheduleStamp
 from meetings.templating import return_path
 
 KEEP_SECONDS = 24 * 3600
-PAGE_FORMAT = "3"  # raise when the page's templates change in a way old pages must not show
+PAGE_FORMAT = "4"  # raise when the page's templates change in a way old pages must not show
 FORM_KEY_SLOT = "\x00form-token\x00"
 RETURN_SLOT = "\x00return-to\x00"
 

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
 
 from meetings import clock
 from meetings.auth.current import current_account, current_actor
@@ -65,23 +64,19 @@ def meeting(code: str) -> ResponseReturnValue:
         page = programme_for_everyone(
             stamp,
             filters,
-            lambda **own: _page(_programme(None, visible_meeting(None, code), filters), **own),
+            lambda **own: _programme(None, visible_meeting(None, code), filters, **own),
         )
         return Response(page, mimetype="text/html")
-    return _page(_programme(actor, visible_meeting(actor, code), filters))
-
-
-def _page(programme: tuple[str, Markup], **context: object) -> str:
-    title, body = programme
-    return render_template("schedule/meeting.html", title=title, programme=body, **context)
+    return _programme(actor, visible_meeting(actor, code), filters)
 
 
 def _programme(
-    actor: User | None, found: Meeting, filters: queries.ProgrammeFilter
-) -> tuple[str, Markup]:
+    actor: User | None, found: Meeting, filters: queries.ProgrammeFilter, **own: object
+) -> str:
+    """The programme page; ``own`` replaces template functions (see pages.py)."""
     days = queries.programme(found, filters)
-    body = render_template(
-        "schedule/_programme.html",
+    return render_template(
+        "schedule/meeting.html",
         meeting=found,
         days=days,
         # The filters offer the days and rooms with sittings (read from the programme when whole).
@@ -93,9 +88,8 @@ def _programme(
         starred=following.starred_ids(actor, found),
         confirm=ConfirmForm(),
         can_manage=can_manage(actor),
+        **own,
     )
-    # Our own autoescaped template's output (_programme.html), placed in the page as built.
-    return found.display_title, Markup(body)  # noqa: S704
 
 
 @bp.get("/meetings/<code>/sittings/<int:number>")

@@ -12,7 +12,7 @@ from meetings.calendar.services import personal_feed, personal_fingerprint
 from meetings.errors import DomainError, PermissionDenied
 from meetings.reference.models import OrganisationKind
 from meetings.reference.services import get_or_create_organisation, state_by_code
-from meetings.registration import badges, delegations, queries
+from meetings.registration import badges, csv_exports, delegations, queries
 from meetings.registration.models import (
     DelegationRole,
     ParticipantCategory,
@@ -105,7 +105,7 @@ def test_exports_neutralise_spreadsheet_formulas() -> None:
     accredited(
         meeting, courtesy_title="", given_names="=cmd|' /C calc'!A0", functional_title="@SUM(1+1)"
     )
-    text = "".join(queries.export_participants(meeting))
+    text = "".join(csv_exports.export_participants(meeting))
     assert ",'=cmd|' /C calc'!A0" in text
     assert ",'@SUM(1+1)" in text
     assert ",=" not in text
@@ -117,7 +117,7 @@ def test_the_registration_export_has_every_registration(now) -> None:
     secretariat = make_user(roles=[Role.SECRETARIAT])
     for _ in range(3):
         register(make_user(), meeting)
-    lines = list(queries.export_registrations(secretariat, meeting))
+    lines = list(csv_exports.export_registrations(secretariat, meeting))
     assert len(lines) == 4
     assert lines[0].startswith("Number,Status,Category,Delegation,Role")
     assert "Submitted (America/New_York)" in lines[0]
@@ -126,7 +126,7 @@ def test_the_registration_export_has_every_registration(now) -> None:
     assert ",2018-05-01 08:00," in lines[1]
     assert ",yes," in lines[1]
     with pytest.raises(PermissionDenied):
-        list(queries.export_registrations(make_user(), meeting))
+        list(csv_exports.export_registrations(make_user(), meeting))
 
 
 def test_statistics_count_by_category_group_gender_and_status() -> None:
