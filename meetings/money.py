@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -124,16 +125,33 @@ def _locale() -> Locale:
     return get_locale() or Locale.parse("en")
 
 
+# Arabic's own decimal and group separators, read as "." and "," with the digits (below).
+_ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ","})
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of any script (Arabic-Indic ٣, Devanagari ३, full-width
+    ３…) written as its ASCII digit, and Arabic's decimal and group separators as "." and ",".
+    People type numbers in their own script: the number they mean is read, deliberately, and
+    only ASCII digits are ever stored or shown back."""
+    converted = text.translate(_ARABIC_SEPARATORS)
+    return "".join(
+        str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char
+        for char in converted
+    )
+
+
 def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
-    """``text`` as typed in a form ("1,234.50", "1 234,50", "1234") in ``currency``.
+    """``text`` as typed in a form ("1,234.50", "1 234,50", "1234", "١٢٣٤٫٥٠") in ``currency``.
 
     Refused with a message for ``field``: not a number, or more decimals than the currency has
-    (a cent is the smallest part of a dollar; a yen has none)."""
+    (a cent is the smallest part of a dollar; a yen has none). Digits of other scripts are read
+    as the ASCII digits they stand for (:func:`ascii_digits`)."""
     code = (currency or "").strip().upper()
     if not CODE_PATTERN.match(code):
         raise DomainError(_("Choose a currency."), field="currency")
     exponent = minor_unit(code)
-    cleaned = (text or "").strip()
+    cleaned = ascii_digits((text or "").strip())
     if not cleaned:
         raise DomainError(_("Enter an amount."), field=field)
     if len(cleaned) > 40:
@@ -158,7 +176,7 @@ def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
 def _decimal(text: str) -> Decimal | None:
     """The number in ``text``: as the user's locale writes numbers ("1 234,50" in French), or in
     the plain international form ("1,234.50", "1234.50"). Anything else is no number."""
-    if not re.fullmatch(r"[-+]?[\d\s.,'’]+", text):
+    if not re.fullmatch(r"[-+]?[0-9\s.,'’]+", text):
         return None
     where = _locale()
     spaced = re.sub(r"\s", where.number_symbols.get("latn", {}).get("group", " "), text)
@@ -167,12 +185,34 @@ def _decimal(text: str) -> Decimal | None:
     except (NumberFormatError, UnknownLocaleError, ValueError):
         pass
     plain = re.sub(r"\s", "", text)
-    if not re.fullmatch(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?", plain):
+    if not re.fullmatch(r"[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?", plain):
         return None
     try:
         return Decimal(plain.replace(",", ""))
     except InvalidOperation:
         return None
+
+
+# --- the fund's currency -------------------------------------------------------------------------
+
+# Beyond any figure the fund could hold (USD 100 billion): a typing slip, refused before it can
+# overflow a column.
+USD_CEILING_MINOR = 10**13
+
+
+def require_usd(value: Money, *, field: str = "amount", allow_zero: bool = False) -> Money:
+    """``value`` if it is a US dollar amount above zero (or zero, when allowed) and below any
+    figure the fund could hold; DomainError beside ``field`` otherwise. The fund keeps its
+    accounts, awards and commitments in US dollars: this is the one check of it."""
+    if value.currency != "USD":
+        raise DomainError(_("Enter an amount in US dollars."), field=field)
+    if value.amount < 0:
+        raise DomainError(_("The amount cannot be negative."), field=field)
+    if value.amount == 0 and not allow_zero:
+        raise DomainError(_("Enter an amount above zero."), field=field)
+    if value.amount > USD_CEILING_MINOR:
+        raise DomainError(_("That amount is too large; check it."), field=field)
+    return value
 
 
 # --- showing money -------------------------------------------------------------------------------

@@ -17,10 +17,15 @@ def init_app(app: Flask) -> None:
     from meetings.demo import add_seeder
     from meetings.fund import labels, manage_views, models, views  # noqa: F401
     from meetings.fund.audit import add_audit_subjects
+    from meetings.fund.bank import BankTransferProvider
     from meetings.fund.cli import cli
     from meetings.fund.demo import seed_fund
+    from meetings.fund.payments import register
+    from meetings.fund.stripe import StripeProvider
     from meetings.templating import NavItem, add_navigation
 
+    register(app, StripeProvider())
+    register(app, BankTransferProvider())
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)
     app.cli.add_command(cli)

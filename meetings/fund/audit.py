@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.audit.subjects import Subject, add_subjects, through
 from meetings.auth.permissions import Permission
-from meetings.fund.models import Pledge, Refund
+from meetings.fund.models import Dispute, Pledge, Refund
 
 FUND = Permission.MANAGE_FUND
 
@@ -48,8 +48,22 @@ def add_audit_subjects(app: Flask) -> None:
                 "fund_manage.contribution",
             ),
         ),
+        Subject(
+            "dispute",
+            _l("Dispute"),
+            FUND,
+            resolve=through(
+                lambda: sa.select(
+                    Dispute.id.label("id"), Dispute.contribution_id.label("contribution_id")
+                ),
+                Dispute.id,
+                "fund_manage.contribution",
+            ),
+        ),
         Subject("commitment", _l("Commitment"), FUND),
         Subject("exchange_rate", _l("Exchange rate"), FUND),
         Subject("ledger_entry", _l("Ledger entry"), FUND),
-        Subject("stripe_event", _l("Stripe event"), FUND),
+        Subject("payment_event", _l("Payment event"), FUND),
+        Subject("payment_reference", _l("Payment reference"), FUND),
+        Subject("payment_movement", _l("Payment movement"), FUND),
     )

@@ -1,5 +1,6 @@
-"""The fund's chart, drawn on the server as SVG (pygal, without its JavaScript): money received
-against money committed, month by month. The page shows the same numbers in a table beside it."""
+"""The fund's chart, drawn on the server as SVG (pygal, without its JavaScript): money given
+(received, less refunds and disputes) against money committed, to date, on a time axis. The page
+shows the same numbers in a table beside it."""
 
 from __future__ import annotations
 
@@ -46,8 +47,10 @@ def svg_response(svg: bytes) -> Response:
     return response
 
 
-def received_and_committed(rows: list[MonthRow]) -> bytes:
-    chart = pygal.Line(
+def given_and_committed(rows: list[MonthRow]) -> bytes:
+    """Money given and committed to date, on a time axis: months apart by years are drawn
+    years apart."""
+    chart = pygal.DateLine(
         style=STYLE,
         width=860,
         height=380,
@@ -56,12 +59,11 @@ def received_and_committed(rows: list[MonthRow]) -> bytes:
         dots_size=3,
         x_label_rotation=30,
         legend_at_bottom=True,
-        title=_("Money received and committed to date (US dollars)"),
+        title=_("Money given and committed to date (US dollars)"),
         value_formatter=lambda value: f"{value:,.0f}",
-        show_minor_x_labels=len(rows) <= 24,
-        x_labels_major_every=max(1, len(rows) // 12),
+        x_value_formatter=lambda day: str(format_date(day, "MMM y")),
+        truncate_label=-1,
     )
-    chart.x_labels = [str(format_date(row.month, "MMM y")) for row in rows]
-    chart.add(_("Received"), [row.received_to_date.amount / 100 for row in rows])
-    chart.add(_("Committed"), [row.committed_to_date.amount / 100 for row in rows])
+    chart.add(_("Given"), [(row.month, row.given_to_date.amount / 100) for row in rows])
+    chart.add(_("Committed"), [(row.month, row.committed_to_date.amount / 100) for row in rows])
     return without_script(chart)

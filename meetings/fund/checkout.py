@@ -1,6 +1,11 @@
-"""Giving online: our contribution is stored as pending first, then a Stripe Checkout Session is
-opened for it, with an idempotency key derived from the contribution, so that a double click
-opens one session, never two."""
+"""Giving online: our contribution is stored as pending first, then the payment provider's
+checkout is opened for it. The form's own token makes a double click one contribution and one
+checkout, never two; a form whose checkout expired or failed says plainly that nothing was charged
+and offers to start again.
+
+A donor may give in US dollars or in a currency with an operational rate in force today (its USD
+value can then be known when the money arrives); other currencies are not offered.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +20,20 @@ from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.errors import DomainError
 from meetings.extensions import db
-from meetings.fund import gateway, rates
+from meetings.fund import payments, rates
 from meetings.fund.donors import donor_of, guest_donor
 from meetings.fund.models import Contribution, ContributionStatus, Donor, PaymentMethod
 from meetings.fund.pledges import check_amount
-from meetings.fund.stripe_amounts import to_stripe
 from meetings.money import Money, format_money
-from meetings.urls import external_url
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-# Stripe's smallest card payment is about fifty US cents, whatever the currency.
+# The smallest card payment is about fifty US cents, whatever the currency.
 MINIMUM_USD_MINOR = 50
+
+
+class NothingCharged(DomainError):
+    """The form's checkout expired or its payment failed: nothing was charged, and the donor
+    may start again with a new form."""
 
 
 @dataclass(frozen=True)
@@ -37,21 +45,48 @@ class OnlineGift:
     anonymous: bool = False
 
 
+def provider() -> payments.PaymentProvider:
+    found = payments.online()
+    if found is None:
+        raise DomainError(_("Card payments are not available; please use a bank transfer."))
+    return found
+
+
+def payable_currencies() -> set[str]:
+    return rates.payable_currencies(clock.now().date())
+
+
 def prepare(actor: User | None, gift: OnlineGift) -> Contribution:
     """Store the gift as a pending contribution (or find the one this form already made)."""
-    if not gateway.configured():
-        raise DomainError(_("Card payments are not available; please use a bank transfer."))
+    online = provider()
     if not TOKEN.match(gift.token or ""):
         raise DomainError(_("The form had expired. Please fill it in again."))
     existing = db.session.scalar(
         sa.select(Contribution).where(Contribution.checkout_token == gift.token)
     )
     if existing is not None:
+        if existing.status in (ContributionStatus.EXPIRED, ContributionStatus.FAILED):
+            raise NothingCharged(
+                _(
+                    "Nothing was charged: the payment page of this form was not completed in "
+                    "time, or the payment did not go through. You can give again below."
+                )
+            )
         if existing.status is not ContributionStatus.PENDING:
             raise DomainError(_("This payment was already made. Thank you."))
         return existing
-    to_stripe(gift.amount)
-    rate = rates.rate_for(gift.amount.currency, clock.now().date())
+    online.check_amount(gift.amount)
+    try:
+        rate, since = rates.rate_in_force(gift.amount.currency, clock.now().date())
+    except rates.NoRate:
+        raise DomainError(
+            _(
+                "Gifts in %(code)s cannot be made online this month: its operational rate of "
+                "exchange is not known yet. Give in US dollars or in another currency offered.",
+                code=gift.amount.currency,
+            ),
+            field="currency",
+        ) from None
     usd = rates.usd_value(gift.amount, rate)
     check_amount(gift.amount, usd)
     if usd < MINIMUM_USD_MINOR:
@@ -73,13 +108,18 @@ def prepare(actor: User | None, gift: OnlineGift) -> Contribution:
         if "@" not in email:
             raise DomainError(_("Enter the e-mail address for the receipt."), field="email")
         donor = guest_donor(name, email, anonymous=gift.anonymous)
-    return pending_card_payment(actor, donor, gift.amount, gift.token)
+    contribution = pending_card_payment(actor, donor, gift.amount, gift.token)
+    # The rate in force as the donor begins to pay: used only if the money arrives in a month
+    # whose rate is not entered yet (and then flagged).
+    contribution.units_per_usd, contribution.rate_date = rate, since
+    db.session.flush()
+    return contribution
 
 
 def pending_card_payment(
     actor: User | None, donor: Donor, amount: Money, token: str
 ) -> Contribution:
-    """Our record of a card payment about to be made: pending until Stripe's event says paid."""
+    """Our record of a card payment about to be made: pending until the provider says paid."""
     contribution = Contribution(
         donor_id=donor.id,
         donor=donor,
@@ -95,31 +135,5 @@ def pending_card_payment(
 
 
 def open_checkout(contribution: Contribution) -> str:
-    """Open (or find again) the Checkout Session of ``contribution``; its address."""
-    amount, currency = to_stripe(contribution.amount)
-    token = contribution.checkout_token or ""
-    params = {
-        "mode": "payment",
-        "line_items": [
-            {
-                "quantity": 1,
-                "price_data": {
-                    "currency": currency,
-                    "unit_amount": amount,
-                    "product_data": {"name": "Contribution to the voluntary sponsorship fund"},
-                },
-            }
-        ],
-        "client_reference_id": str(contribution.id),
-        "metadata": {"contribution": str(contribution.id)},
-        "payment_intent_data": {"metadata": {"contribution": str(contribution.id)}},
-        "customer_email": contribution.donor.email or None,
-        "success_url": external_url("fund.thanks", token=token),
-        "cancel_url": external_url("fund.cancelled", token=token),
-    }
-    params = {key: value for key, value in params.items() if value is not None}
-    session = gateway.create_checkout_session(params, idempotency_key=f"checkout-{token}")
-    if contribution.stripe_checkout_session_id != session["id"]:
-        contribution.stripe_checkout_session_id = session["id"]
-        db.session.flush()
-    return str(session["url"])
+    """Open (or find again) the provider's payment page of ``contribution``; its address."""
+    return payments.provider(contribution.method).start_checkout(contribution)

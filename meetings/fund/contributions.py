@@ -1,10 +1,12 @@
 """Contributions: money received, by bank transfer (recorded by hand, with the bank's advice) or
-by card through Stripe (recorded by the fulfilment of Stripe's events), its refunds and disputes.
+by card (recorded when the payment provider's event says it was paid).
 
 A contribution's status follows from what is known of it — received or not, how much was
 refunded, whether a dispute is open or was lost — so that the same facts, learned in any order,
 end in the same status (:func:`settle_status`). Every change of status goes through the one
 transition table below and is audited; every movement of money is one ledger entry, booked once.
+Money a provider received is always booked: also on a contribution whose checkout had expired or
+failed, and a second payment of the same gift becomes a contribution of its own, flagged.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from meetings.auth.permissions import Permission, require
 from meetings.documents.services import Upload, new_document
 from meetings.errors import DomainError, NotFound
 from meetings.extensions import db
-from meetings.fund import ledger, notices, rates
+from meetings.fund import earmarks, ledger, notices, rates
 from meetings.fund.donors import can_see_donor
 from meetings.fund.models import (
+    OPEN_DISPUTES,
     Contribution,
     ContributionStatus,
+    Dispute,
+    DisputeStatus,
     Donor,
-    ExchangeRate,
     LedgerKind,
     PaymentMethod,
     Pledge,
@@ -42,28 +46,35 @@ from meetings.workflow import Workflow, by_permission
 
 C = ContributionStatus
 FUND = frozenset({"fund_administrator"})
-STRIPE = frozenset({"stripe"})  # a kind no person holds: only Stripe's events (the system) move
-BOTH = FUND | STRIPE
+# A kind no person holds: only the payment provider's events (the system) make these moves.
+PROVIDER = frozenset({"payment_provider"})
+BOTH = FUND | PROVIDER
 
 # The one table of a contribution's life. Refunds and disputes may arrive in any order: each
-# status below is reachable from any status the same facts could have produced before.
+# status below is reachable from any status the same facts could have produced before. A
+# payment the provider received after its checkout expired or failed is received all the same.
 TRANSITIONS: dict[tuple[C, C], frozenset[str]] = {
     (C.PENDING, C.RECEIVED): BOTH,
-    (C.PENDING, C.FAILED): STRIPE,
-    (C.PENDING, C.EXPIRED): STRIPE,
+    (C.PENDING, C.FAILED): PROVIDER,
+    (C.PENDING, C.EXPIRED): PROVIDER,
+    (C.FAILED, C.RECEIVED): PROVIDER,
+    (C.EXPIRED, C.RECEIVED): PROVIDER,
     (C.RECEIVED, C.PARTLY_REFUNDED): BOTH,
     (C.RECEIVED, C.REFUNDED): BOTH,
     (C.PARTLY_REFUNDED, C.REFUNDED): BOTH,
-    (C.RECEIVED, C.DISPUTED): STRIPE,
-    (C.PARTLY_REFUNDED, C.DISPUTED): STRIPE,
-    (C.DISPUTED, C.RECEIVED): STRIPE,
-    (C.DISPUTED, C.PARTLY_REFUNDED): STRIPE,
-    (C.DISPUTED, C.REFUNDED): STRIPE,
-    (C.DISPUTED, C.DISPUTE_LOST): STRIPE,
-    (C.RECEIVED, C.DISPUTE_LOST): STRIPE,
-    (C.PARTLY_REFUNDED, C.DISPUTE_LOST): STRIPE,
-    (C.REFUNDED, C.DISPUTED): STRIPE,
-    (C.REFUNDED, C.DISPUTE_LOST): STRIPE,
+    (C.PARTLY_REFUNDED, C.RECEIVED): PROVIDER,
+    (C.REFUNDED, C.PARTLY_REFUNDED): PROVIDER,
+    (C.REFUNDED, C.RECEIVED): PROVIDER,
+    (C.RECEIVED, C.DISPUTED): PROVIDER,
+    (C.PARTLY_REFUNDED, C.DISPUTED): PROVIDER,
+    (C.REFUNDED, C.DISPUTED): PROVIDER,
+    (C.DISPUTED, C.RECEIVED): PROVIDER,
+    (C.DISPUTED, C.PARTLY_REFUNDED): PROVIDER,
+    (C.DISPUTED, C.REFUNDED): PROVIDER,
+    (C.DISPUTED, C.DISPUTE_LOST): PROVIDER,
+    (C.RECEIVED, C.DISPUTE_LOST): PROVIDER,
+    (C.PARTLY_REFUNDED, C.DISPUTE_LOST): PROVIDER,
+    (C.REFUNDED, C.DISPUTE_LOST): PROVIDER,
 }
 
 WORKFLOW: Workflow[C, Contribution] = Workflow(
@@ -75,8 +86,11 @@ WORKFLOW: Workflow[C, Contribution] = Workflow(
         current=current,
         target=target,
     ),
-    not_allowed=lambda: _("Only Stripe's own events can make this change."),
+    not_allowed=lambda: _("Only the payment provider's own events can make this change."),
 )
+
+# Statuses in which the money arrived.
+HAS_ARRIVED = frozenset({C.RECEIVED, C.PARTLY_REFUNDED, C.REFUNDED, C.DISPUTED, C.DISPUTE_LOST})
 
 
 def get_contribution(actor: User, contribution_id: int) -> Contribution:
@@ -111,25 +125,37 @@ def lock_contribution(contribution: Contribution) -> None:
 # --- facts and the status they make --------------------------------------------------------------
 
 
-def refunded_minor(contribution: Contribution) -> int:
+def refunded_minor(contribution: Contribution, *statuses: RefundStatus) -> int:
+    """What was refunded of ``contribution`` (succeeded refunds, or those of ``statuses``), in
+    its own currency."""
+    wanted = statuses or (RefundStatus.SUCCEEDED,)
     return int(
         db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_minor), 0)).where(
-                Refund.contribution_id == contribution.id,
-                Refund.status == RefundStatus.SUCCEEDED,
+                Refund.contribution_id == contribution.id, Refund.status.in_(wanted)
             )
         )
         or 0
     )
 
 
+def _dispute_statuses(contribution: Contribution) -> set[DisputeStatus]:
+    return set(
+        db.session.scalars(
+            sa.select(Dispute.status).where(Dispute.contribution_id == contribution.id)
+        )
+    )
+
+
 def status_from_facts(contribution: Contribution) -> C:
-    """The status the known facts make: a lost dispute stays lost; an open dispute shows; then
-    how much was refunded."""
-    current = contribution.status
-    if current in (C.PENDING, C.FAILED, C.EXPIRED, C.DISPUTE_LOST):
-        return current
-    if contribution.dispute_open:
+    """The status the known facts make: a lost dispute shows; then an open one (an inquiry
+    too); then how much was refunded."""
+    if contribution.status not in HAS_ARRIVED:
+        return contribution.status
+    disputes = _dispute_statuses(contribution)
+    if DisputeStatus.LOST in disputes:
+        return C.DISPUTE_LOST
+    if disputes & set(OPEN_DISPUTES):
         return C.DISPUTED
     refunded = refunded_minor(contribution)
     if refunded >= contribution.amount.amount:
@@ -153,6 +179,13 @@ def usd_share(contribution: Contribution, minor: int) -> int:
     return (usd_total * minor + total // 2) // total
 
 
+def usd_share_up(contribution: Contribution, minor: int) -> int:
+    """:func:`usd_share`, rounded up: never less than any increment of the shares it covers."""
+    usd_total = contribution.usd_amount_minor or 0
+    total = contribution.amount.amount
+    return -((-usd_total * minor) // total)
+
+
 # --- receiving -----------------------------------------------------------------------------------
 
 
@@ -167,34 +200,38 @@ def receive(
     """Book the money of ``contribution`` as received on ``value_date`` (once: False when it
     already was). ``received`` is what actually arrived when it differs from what was asked:
     the contribution is recorded at those figures and flagged for fund administrators."""
-    if contribution.status is not C.PENDING:
+    if contribution.status in HAS_ARRIVED:
         return False
     if received is not None and received != contribution.amount:
-        contribution.mismatch = str(
+        _flag(
+            contribution,
             _(
                 "We asked for %(asked)s; %(received)s was received.",
                 asked=format_money(contribution.amount),
                 received=format_money(received),
-            )
+            ),
         )
         contribution.amount = received
-    rate, month = _rate(contribution, value_date)
+    rate, rate_date = _rate(contribution, value_date)
     ledger.lock()
     contribution.units_per_usd = rate
-    contribution.rate_month = month
+    contribution.rate_date = rate_date
     contribution.value_date = value_date
     contribution.usd_amount_minor = max(1, rates.usd_value(contribution.amount, rate))
     contribution.received_at = clock.now()
+    if contribution.method is PaymentMethod.BANK_TRANSFER:
+        contribution.settled_at = contribution.received_at  # no fee is kept on the way
     contribution.receipt_number = (
         db.session.scalar(sa.select(sa.func.max(Contribution.receipt_number))) or 0
     ) + 1
     WORKFLOW.move(actor, contribution, C.RECEIVED, reason=reason)
     ledger.post(
         LedgerKind.CONTRIBUTION_RECEIVED,
-        contribution.usd_amount_minor,
+        contribution.usd or Money.zero("USD"),
         actor=actor,
         original=contribution.amount,
         contribution=contribution,
+        earmark=earmarks.of_contribution(contribution),
         source=f"contribution:{contribution.id}:received",
         description=contribution.donor.name,
         occurred_on=value_date,
@@ -203,37 +240,59 @@ def receive(
     return True
 
 
+def _flag(contribution: Contribution, note: str) -> None:
+    contribution.mismatch = f"{contribution.mismatch} {note}" if contribution.mismatch else note
+
+
 def _rate(contribution: Contribution, value_date: date) -> tuple[Decimal, date]:
-    """The operational rate of the month of receipt. Money that arrived by card in a month
-    whose rate is not entered yet is booked at the latest earlier rate, and flagged."""
+    """The operational rate in force on the day of receipt. Card money that arrived in a month
+    whose rate is not entered yet (a payment begun on the last evening of a month) is booked at
+    the rate in force when the donor began to pay, and flagged."""
     try:
-        return rates.rate_for(contribution.amount.currency, value_date), rates.month_of(value_date)
-    except DomainError:
-        if contribution.method is not PaymentMethod.STRIPE:
+        return rates.rate_in_force(contribution.amount.currency, value_date)
+    except rates.NoRate:
+        started_with = contribution.units_per_usd, contribution.rate_date
+        if contribution.method is PaymentMethod.BANK_TRANSFER or started_with[0] is None:
             raise
-    found = db.session.execute(
-        sa.select(ExchangeRate.units_per_usd, ExchangeRate.month)
-        .where(
-            ExchangeRate.currency == contribution.amount.currency,
-            ExchangeRate.month <= value_date,
-        )
-        .order_by(ExchangeRate.month.desc())
-        .limit(1)
-    ).first()
-    if found is None:
-        raise DomainError(
-            _("There is no operational rate for %(code)s.", code=contribution.amount.currency)
-        )
-    note = str(
+    rate, since = started_with
+    assert rate is not None
+    assert since is not None
+    _flag(
+        contribution,
         _(
-            "Booked at the rate of %(month)s: the rate of the month of receipt was missing.",
-            month=found.month.strftime("%Y-%m"),
-        )
+            "Valued at the rate in force when the payment began (from %(day)s): no rate for "
+            "%(month)s had been entered when the money arrived.",
+            day=since.isoformat(),
+            month=value_date.strftime("%Y-%m"),
+        ),
     )
-    contribution.mismatch = (
-        f"{contribution.mismatch} {note}".strip() if contribution.mismatch else note
+    return rate, since
+
+
+def second_payment(original: Contribution, paid: Money) -> Contribution:
+    """A payment the donor made again for a gift already received (a second checkout of the
+    same form): money received all the same, booked as a contribution of its own and flagged,
+    for the fund administrators to refund or keep."""
+    copy = Contribution(
+        donor_id=original.donor_id,
+        donor=original.donor,
+        pledge_id=original.pledge_id,
+        amount=paid,
+        method=original.method,
+        units_per_usd=original.units_per_usd,
+        rate_date=original.rate_date,
+        mismatch=str(
+            _(
+                "The donor paid a second time for the gift of receipt %(number)s: refund this "
+                "payment or keep it with the donor's agreement.",
+                number=original.receipt_label,
+            )
+        ),
     )
-    return found.units_per_usd, found.month
+    db.session.add(copy)
+    db.session.flush()
+    record(None, "contribution.paid_twice", copy, after={"original": original.id})
+    return copy
 
 
 @dataclass(frozen=True)
@@ -291,98 +350,3 @@ def _pledge_for(donor: Donor, pledge_id: int | None, amount: Money) -> Pledge | 
             field="pledge_id",
         )
     return pledge
-
-
-# --- refunds -------------------------------------------------------------------------------------
-
-
-def refundable(contribution: Contribution) -> Money:
-    pending = int(
-        db.session.scalar(
-            sa.select(sa.func.coalesce(sa.func.sum(Refund.amount_minor), 0)).where(
-                Refund.contribution_id == contribution.id,
-                Refund.status == RefundStatus.PENDING,
-            )
-        )
-        or 0
-    )
-    left = contribution.amount.amount - refunded_minor(contribution) - pending
-    return Money(max(left, 0), contribution.amount.currency)
-
-
-def request_refund(actor: User, contribution: Contribution, amount: Money, reason: str) -> Refund:
-    """A fund administrator gives money back. A bank transfer's refund is recorded as made; a
-    card payment's refund is sent to Stripe and stays pending until Stripe confirms it."""
-    require(actor, Permission.MANAGE_FUND)
-    lock_contribution(contribution)
-    if contribution.status not in (C.RECEIVED, C.PARTLY_REFUNDED):
-        raise DomainError(_("Only money received can be refunded."))
-    if amount.currency != contribution.amount.currency:
-        raise DomainError(
-            _("Refund in the currency received, %(code)s.", code=contribution.amount.currency),
-            field="amount",
-        )
-    if amount.amount <= 0:
-        raise DomainError(_("Enter an amount above zero."), field="amount")
-    if amount > refundable(contribution):
-        raise DomainError(
-            _(
-                "At most %(left)s can still be refunded.",
-                left=format_money(refundable(contribution)),
-            ),
-            field="amount",
-        )
-    if not reason.strip():
-        raise DomainError(_("Give the reason for the refund."), field="reason")
-    ledger.lock()
-    usd = _refund_usd(contribution, amount.amount)
-    if usd > ledger.balances().available:
-        raise DomainError(
-            _("Refunding this would leave commitments uncovered: release money first."),
-            field="amount",
-        )
-    refund = Refund(
-        contribution_id=contribution.id,
-        amount=amount,
-        reason=reason.strip()[:2000],
-        requested_by_id=actor.id,
-    )
-    db.session.add(refund)
-    db.session.flush()
-    record(actor, "refund.requested", refund, after={"amount": str(amount)}, reason=refund.reason)
-    if contribution.method is PaymentMethod.BANK_TRANSFER:
-        confirm_refund(actor, refund)
-    return refund
-
-
-def _refund_usd(contribution: Contribution, minor: int) -> int:
-    """USD value of one more refund of ``minor``: the difference of the shares before and after,
-    so that refunds together never exceed the contribution's USD value."""
-    before = refunded_minor(contribution)
-    return usd_share(contribution, before + minor) - usd_share(contribution, before)
-
-
-def confirm_refund(actor: User | None, refund: Refund) -> bool:
-    """The refund is made: book it (once) and settle the contribution's status."""
-    if refund.status is RefundStatus.SUCCEEDED:
-        return False
-    contribution = db.session.get(Contribution, refund.contribution_id)
-    assert contribution is not None
-    ledger.lock()
-    usd = _refund_usd(contribution, refund.amount.amount)
-    refund.status = RefundStatus.SUCCEEDED
-    refund.confirmed_at = clock.now()
-    db.session.flush()
-    if usd > 0:
-        ledger.post(
-            LedgerKind.REFUND,
-            usd,
-            actor=actor,
-            original=refund.amount,
-            contribution=contribution,
-            refund=refund,
-            source=f"refund:{refund.stripe_refund_id or refund.id}",
-            description=refund.reason,
-        )
-    settle_status(actor, contribution)
-    return True

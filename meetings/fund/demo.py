@@ -1,6 +1,6 @@
 """Demo fund: donors, pledges, bank transfers in several currencies and one card contribution,
-booked through the same services (and the same Stripe fulfilment) as real ones. The figures come
-from data files marked as illustrative."""
+booked through the same services (and the same Stripe events, with the fee Stripe keeps) as real
+ones. The figures come from data files marked as illustrative."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import sqlalchemy as sa
 
 from meetings.auth.models import Role, User
 from meetings.extensions import db
-from meetings.fund import checkout, contributions, donors, fulfilment, pledges, rates
-from meetings.fund.models import Contribution, Donor, DonorKind
-from meetings.fund.stripe_amounts import to_stripe
+from meetings.fund import checkout, contributions, donors, events, payments, pledges, rates
+from meetings.fund.models import Contribution, Donor, DonorKind, PaymentMethod
+from meetings.fund.stripe.amounts import to_stripe
 from meetings.money import Money, minor_unit
 from meetings.reference.services import state_by_code
 
@@ -91,32 +91,60 @@ def _advice() -> Any:
 
 
 def _card_payment() -> None:
-    """A private person's card payment, fulfilled by the same function as Stripe's webhook."""
+    """A private person's card payment, applied by the same code as Stripe's webhook: the paid
+    checkout session, then the charge with the balance transaction Stripe wrote for it (EUR
+    500.00 converted into US dollars, and Stripe's fee)."""
     donor = donors.guest_donor("Ana Illustrative", "ana@example.org", anonymous=True)
     contribution = checkout.pending_card_payment(
         None, donor, Money(50_000, "EUR"), secrets.token_urlsafe(32)
     )
     amount, currency = to_stripe(contribution.amount)
     paid_at = int(datetime(2018, 5, 14, 15, 30, tzinfo=UTC).timestamp())
+    number = contribution.id
     session = {
-        "id": f"cs_test_demo{contribution.id}",
+        "id": f"cs_test_demo{number}",
         "object": "checkout.session",
         "amount_total": amount,
         "currency": currency,
-        "client_reference_id": str(contribution.id),
-        "metadata": {"contribution": str(contribution.id)},
-        "payment_intent": f"pi_test_demo{contribution.id}",
+        "client_reference_id": str(number),
+        "metadata": {"contribution": str(number)},
+        "payment_intent": f"pi_test_demo{number}",
         "payment_status": "paid",
         "status": "complete",
         "livemode": False,
     }
-    fulfilment.handle_event(
-        {
-            "id": f"evt_test_demo{contribution.id}",
-            "object": "event",
-            "type": "checkout.session.completed",
+    # Illustrative: Stripe converted at 1.2320 USD per EUR and kept 3.9 % + 0.30 USD.
+    charge = {
+        "id": f"ch_test_demo{number}",
+        "object": "charge",
+        "amount": amount,
+        "currency": currency,
+        "paid": True,
+        "payment_intent": f"pi_test_demo{number}",
+        "metadata": {"contribution": str(number)},
+        "balance_transaction": {
+            "id": f"txn_test_demo{number}",
+            "object": "balance_transaction",
+            "amount": 61_600,
+            "currency": "usd",
+            "exchange_rate": 1.232,
+            "fee": 2_432,
+            "net": 59_168,
             "created": paid_at,
-            "livemode": False,
-            "data": {"object": session},
-        }
-    )
+            "type": "charge",
+        },
+    }
+    stripe = payments.provider(PaymentMethod.STRIPE)
+    for kind, obj in (("checkout.session.completed", session), ("charge.updated", charge)):
+        events.receive(
+            stripe,
+            {
+                "id": f"evt_test_demo_{kind}_{number}",
+                "object": "event",
+                "type": kind,
+                "created": paid_at,
+                "livemode": False,
+                "api_version": "",
+                "data": {"object": obj},
+            },
+        )

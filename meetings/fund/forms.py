@@ -56,8 +56,9 @@ class ContributeForm(AmountFields):
     anonymous = BooleanField(_l("Do not show my name on the public page of the fund"))
     token = HiddenField()
 
-    def fresh_token(self) -> None:
-        if not self.token.data:
+    def fresh_token(self, *, force: bool = False) -> None:
+        """A token of this form's own (a new one when ``force``: to start again)."""
+        if force or not self.token.data:
             self.token.data = secrets.token_urlsafe(32)
 
 

@@ -4,11 +4,14 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.fund.models import (
     ContributionStatus,
+    DisputeStatus,
     DonorKind,
     EventOutcome,
     LedgerKind,
+    MovementKind,
     PaymentMethod,
     PledgeStatus,
+    ReferenceKind,
     RefundStatus,
 )
 from meetings.labels import labels
@@ -50,6 +53,40 @@ REFUND_STATUS_LABELS = labels(
         RefundStatus.PENDING: _l("Pending confirmation"),
         RefundStatus.SUCCEEDED: _l("Refunded"),
         RefundStatus.FAILED: _l("Failed"),
+        RefundStatus.CANCELED: _l("Withdrawn"),
+    },
+)
+
+DISPUTE_STATUS_LABELS = labels(
+    DisputeStatus,
+    {
+        DisputeStatus.INQUIRY: _l("Inquiry (nothing taken)"),
+        DisputeStatus.OPEN: _l("Chargeback open"),
+        DisputeStatus.WON: _l("Won"),
+        DisputeStatus.LOST: _l("Lost"),
+        DisputeStatus.CLOSED: _l("Closed (nothing taken)"),
+    },
+)
+
+REFERENCE_KIND_LABELS = labels(
+    ReferenceKind,
+    {
+        ReferenceKind.CHECKOUT_SESSION: _l("Checkout session"),
+        ReferenceKind.PAYMENT_INTENT: _l("Payment"),
+        ReferenceKind.CHARGE: _l("Charge"),
+        ReferenceKind.REFUND: _l("Refund"),
+        ReferenceKind.DISPUTE: _l("Dispute"),
+    },
+)
+
+MOVEMENT_KIND_LABELS = labels(
+    MovementKind,
+    {
+        MovementKind.PAYMENT: _l("Payment"),
+        MovementKind.REFUND: _l("Refund"),
+        MovementKind.REFUND_FAILURE: _l("Failed refund returned"),
+        MovementKind.DISPUTE_WITHDRAWAL: _l("Funds withdrawn for a dispute"),
+        MovementKind.DISPUTE_REINSTATEMENT: _l("Funds reinstated after a dispute"),
     },
 )
 
@@ -68,8 +105,15 @@ LEDGER_KIND_LABELS = labels(
     {
         LedgerKind.CONTRIBUTION_RECEIVED: _l("Contribution received"),
         LedgerKind.REFUND: _l("Refund"),
+        LedgerKind.REFUND_RETURNED: _l("Refund failed: money returned"),
+        LedgerKind.REFUND_HELD: _l("Held for a refund in progress"),
+        LedgerKind.REFUND_HOLD_RELEASED: _l("Refund hold released"),
         LedgerKind.DISPUTE_WITHDRAWN: _l("Withheld for a dispute"),
         LedgerKind.DISPUTE_REVERSED: _l("Dispute won: returned"),
+        LedgerKind.PAYMENT_FEE: _l("Payment provider's fee"),
+        LedgerKind.PAYMENT_FEE_RETURNED: _l("Payment provider's fee returned"),
+        LedgerKind.EXCHANGE_GAIN: _l("Exchange gain"),
+        LedgerKind.EXCHANGE_LOSS: _l("Exchange loss"),
         LedgerKind.AWARD_COMMITTED: _l("Award committed"),
         LedgerKind.COMMITMENT_RELEASED: _l("Commitment released"),
         LedgerKind.DISBURSEMENT: _l("Disbursement"),
@@ -83,5 +127,6 @@ EVENT_OUTCOME_LABELS = labels(
         EventOutcome.PROCESSED: _l("Processed"),
         EventOutcome.IGNORED: _l("Ignored"),
         EventOutcome.FAILED: _l("Failed"),
+        EventOutcome.REJECTED: _l("Rejected: not an event we can read"),
     },
 )

@@ -27,7 +27,7 @@ from meetings.fund.forms import (
     RefundForm,
     currency_choices,
 )
-from meetings.fund.models import ContributionStatus, DonorKind, Pledge
+from meetings.fund.models import ContributionStatus, DonorKind, Pledge, Refund, RefundStatus
 from meetings.money import parse_amount
 from meetings.schedule.services import meetings_for, processes
 from meetings.security import as_id
@@ -48,7 +48,7 @@ def index() -> ResponseReturnValue:
 @bp.get("/chart.svg")
 def chart() -> ResponseReturnValue:
     queries.overview(current_account())  # the same permission as the page
-    return charts.svg_response(charts.received_and_committed(queries.months()))
+    return charts.svg_response(charts.given_and_committed(queries.months()))
 
 
 # --- donors --------------------------------------------------------------------------------------
@@ -256,8 +256,12 @@ def _contribution_page(
         entries=queries.entries_of(found),
         events=queries.events_of(found),
         refund_list=queries.refunds_of(found),
-        refundable=contributions.refundable(found),
+        references=queries.references_of(found),
+        movements=queries.movements_of(found),
+        disputes=queries.disputes_of(found),
+        refundable=refunds.refundable(found),
         form=form,
+        withdraw=ReasonForm(formdata=None, prefix="withdraw"),
     ), status_for(form)
 
 
@@ -281,7 +285,7 @@ def refund(contribution_id: int) -> ResponseReturnValue:
     form = RefundForm()
     if form.validate_on_submit():
         requested = perform(
-            lambda: contributions.request_refund(
+            lambda: refunds.request_refund(
                 actor,
                 found,
                 parse_amount(form.amount.data or "", found.amount.currency),
@@ -293,14 +297,28 @@ def refund(contribution_id: int) -> ResponseReturnValue:
             refund_made = requested.value
             sent = perform(lambda: refunds.send(refund_made), form=form)
             if sent:
-                flash(
-                    _("Refund recorded.")
-                    if refund_made.stripe_refund_id is None
-                    else _("Refund sent to Stripe; it is booked when Stripe confirms it."),
-                    "success",
-                )
+                flash(_refund_message(refund_made), "success")
                 return redirect(url_for(".contribution", contribution_id=contribution_id))
+            flash(
+                _(
+                    "The refund is recorded and held back from the available balance, but "
+                    "the payment service did not take it: send it again below, or withdraw it."
+                ),
+                "error",
+            )
+            return redirect(url_for(".contribution", contribution_id=contribution_id))
     return _contribution_page(contribution_id, form)
+
+
+def _refund_message(refund: Refund) -> str:
+    if refund.status is RefundStatus.SUCCEEDED:
+        return str(_("Refund made and booked."))
+    return str(
+        _(
+            "Refund sent to the payment service. Its amount is held back from the available "
+            "balance until the service confirms it."
+        )
+    )
 
 
 @bp.post("/refunds/<int:refund_id>/send")
@@ -309,8 +327,21 @@ def send_refund(refund_id: int) -> ResponseReturnValue:
     pending = refunds.get_refund(actor, refund_id)
     return act(
         lambda: refunds.send(pending),
-        success=_("Refund sent to Stripe; it is booked when Stripe confirms it."),
+        success=lambda refund: _refund_message(refund),
         back=url_for(".contribution", contribution_id=pending.contribution_id),
+    )
+
+
+@bp.post("/refunds/<int:refund_id>/withdraw")
+def withdraw_refund(refund_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    pending = refunds.get_refund(actor, refund_id)
+    form = ReasonForm(prefix="withdraw")
+    return act(
+        lambda: refunds.cancel(actor, pending, form.reason.data or ""),
+        success=_("Refund withdrawn; its amount is available again."),
+        back=url_for(".contribution", contribution_id=pending.contribution_id),
+        form=form,
     )
 
 

@@ -1,8 +1,11 @@
-"""The voluntary sponsorship fund: donors, pledges, contributions, refunds, the ledger, exchange
-rates, commitments, and the Stripe events we have seen.
+"""The voluntary sponsorship fund: donors, pledges, contributions, refunds, disputes, the ledger,
+exchange rates, commitments, and what the payment providers told us (their references, the
+movements of money at the provider, and their events).
 
 Money is whole minor units plus a currency (``money_column``); every balance is derived from the
 append-only ledger (``ledger_entry``), whose rows the database refuses to update or delete.
+Nothing here is particular to one payment provider: a provider's own identifiers live in
+``payment_reference``, its settlement figures in ``payment_movement``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class DonorKind(StrEnum):
 
 
 class PaymentMethod(StrEnum):
+    """How the money came: the payment provider that carried it."""
+
     STRIPE = "stripe"
     BANK_TRANSFER = "bank_transfer"
 
@@ -58,6 +63,22 @@ class RefundStatus(StrEnum):
     PENDING = "pending"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class DisputeStatus(StrEnum):
+    """A card holder's challenge of a payment. An inquiry takes no money; a chargeback (open)
+    takes it until the dispute is won or lost."""
+
+    INQUIRY = "inquiry"
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+    # An inquiry that closed, or a dispute prevented before it began: no money was taken.
+    CLOSED = "closed"
+
+
+OPEN_DISPUTES = (DisputeStatus.INQUIRY, DisputeStatus.OPEN)
 
 
 class PledgeStatus(StrEnum):
@@ -72,8 +93,19 @@ class PledgeStatus(StrEnum):
 class LedgerKind(StrEnum):
     CONTRIBUTION_RECEIVED = "contribution_received"
     REFUND = "refund"
+    # A refund that succeeded and later failed: the money came back.
+    REFUND_RETURNED = "refund_returned"
+    # A refund asked for and not yet confirmed is held back from what is available.
+    REFUND_HELD = "refund_held"
+    REFUND_HOLD_RELEASED = "refund_hold_released"
     DISPUTE_WITHDRAWN = "dispute_withdrawn"
     DISPUTE_REVERSED = "dispute_reversed"
+    # What the payment provider keeps (its fee on a payment, a dispute fee), and gives back.
+    PAYMENT_FEE = "payment_fee"
+    PAYMENT_FEE_RETURNED = "payment_fee_returned"
+    # The provider converted at another rate than the UN operational rate we booked at.
+    EXCHANGE_GAIN = "exchange_gain"
+    EXCHANGE_LOSS = "exchange_loss"
     AWARD_COMMITTED = "award_committed"
     COMMITMENT_RELEASED = "commitment_released"
     DISBURSEMENT = "disbursement"
@@ -84,6 +116,28 @@ class EventOutcome(StrEnum):
     PROCESSED = "processed"
     IGNORED = "ignored"
     FAILED = "failed"
+    # Signed by the provider but not an event we can read (kept for an administrator).
+    REJECTED = "rejected"
+
+
+class ReferenceKind(StrEnum):
+    """The kinds of object a payment provider names (Stripe's ``cs_``, ``pi_``, ``ch_``…)."""
+
+    CHECKOUT_SESSION = "checkout_session"
+    PAYMENT_INTENT = "payment_intent"
+    CHARGE = "charge"
+    REFUND = "refund"
+    DISPUTE = "dispute"
+
+
+class MovementKind(StrEnum):
+    """What moved the provider's balance (Stripe's balance transactions)."""
+
+    PAYMENT = "payment"
+    REFUND = "refund"
+    REFUND_FAILURE = "refund_failure"
+    DISPUTE_WITHDRAWAL = "dispute_withdrawal"
+    DISPUTE_REINSTATEMENT = "dispute_reinstatement"
 
 
 class Fund(Base):
@@ -148,18 +202,20 @@ class DonorAccount(Base):
 
 
 class ExchangeRate(Base):
-    """The United Nations operational rate of exchange of one currency for one month: how many
-    units of the currency one US dollar buys."""
+    """A United Nations operational rate of exchange of one currency: how many units of the
+    currency one US dollar buys, from ``effective_from`` to the end of that month. Rates are set
+    for a month (from its first day) and revised within it when a currency moves sharply (from
+    the day of the revision)."""
 
     __tablename__ = "exchange_rate"
     __table_args__ = (
-        sa.UniqueConstraint("currency", "month"),
+        sa.UniqueConstraint("currency", "effective_from"),
         sa.CheckConstraint("currency <> 'USD'", name="not_usd"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     currency: Mapped[str] = mapped_column(sa.String(3), sa.ForeignKey("currency.code"))
-    month: Mapped[date]  # the first day of the month
+    effective_from: Mapped[date]
     units_per_usd: Mapped[Decimal] = mapped_column(ExactDecimal())
     recorded_at: Mapped[datetime] = mapped_column(default=clock.stamp)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -194,8 +250,9 @@ class Pledge(TimestampMixin, Base):
 
 class Contribution(TimestampMixin, Base):
     """Money received (or on its way): the amount and currency received, its USD value at the
-    operational rate of the month of receipt (stored, never recomputed), how it came, and every
-    Stripe id we learned about it."""
+    operational rate of the day of receipt (stored, never recomputed), and how it came. The
+    payment provider's identifiers are in ``payment_reference``; its settlement (the fee it kept)
+    in ``payment_movement``."""
 
     __tablename__ = "contribution"
     __table_args__ = (
@@ -220,7 +277,8 @@ class Contribution(TimestampMixin, Base):
     amount: Mapped[Money] = money("amount_minor", "currency")
     usd_amount_minor: Mapped[int | None] = mapped_column(MinorUnits())
     units_per_usd: Mapped[Decimal | None] = mapped_column(ExactDecimal())
-    rate_month: Mapped[date | None]
+    # The operational rate used (its effective date).
+    rate_date: Mapped[date | None]
     value_date: Mapped[date | None]
     method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
     status: Mapped[ContributionStatus] = mapped_column(
@@ -231,15 +289,14 @@ class Contribution(TimestampMixin, Base):
     # A secret of the donor's browser: the thank-you page and its receipt, and the key that makes
     # a double click on "Pay" open one Stripe Checkout Session, not two.
     checkout_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    stripe_checkout_session_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
-    stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
-    stripe_charge_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
-    stripe_dispute_id: Mapped[str | None] = mapped_column(sa.String(255))
-    dispute_open: Mapped[bool] = mapped_column(default=False)
-    # Set when Stripe reported another amount or currency than we asked for.
+    # Set when something needs a fund administrator's eye: the provider reported other figures
+    # than we asked for, the donor paid twice, the rate of the day was missing.
     mismatch: Mapped[str | None] = mapped_column(sa.Text)
     receipt_number: Mapped[int | None] = mapped_column(unique=True)
     received_at: Mapped[datetime | None]
+    # When the provider's settlement of the payment (what it kept as its fee) was booked; None
+    # for a card payment whose fee is not known yet (``flask fund reconcile`` reads it).
+    settled_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     donor: Mapped[Donor] = relationship(lazy="joined")
@@ -256,10 +313,18 @@ class Contribution(TimestampMixin, Base):
 
 
 class Refund(TimestampMixin, Base):
-    """Money given back, in the contribution's currency; pending until Stripe confirms it."""
+    """Money given back, in the contribution's currency. Pending until the provider confirms it,
+    and held back from the available balance meanwhile (``held_usd_minor``); booked at its USD
+    value once it succeeded (``usd_amount_minor``)."""
 
     __tablename__ = "refund"
-    __table_args__ = (sa.CheckConstraint("amount_minor > 0", name="amount_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint("held_usd_minor >= 0", name="held_not_negative"),
+        sa.CheckConstraint(
+            "usd_amount_minor IS NULL OR usd_amount_minor >= 0", name="usd_not_negative"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
@@ -269,10 +334,30 @@ class Refund(TimestampMixin, Base):
     status: Mapped[RefundStatus] = mapped_column(
         enum_type(RefundStatus), default=RefundStatus.PENDING
     )
-    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    held_usd_minor: Mapped[int] = mapped_column(MinorUnits(), default=0)
+    usd_amount_minor: Mapped[int | None] = mapped_column(MinorUnits())
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    failure_reason: Mapped[str | None] = mapped_column(sa.Text)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # When it succeeded, failed or was cancelled.
     confirmed_at: Mapped[datetime | None]
+
+
+class Dispute(TimestampMixin, Base):
+    """A card holder's challenge of a contribution, as the provider reports it. The money it
+    takes and gives back is booked from the provider's movements, not from its status."""
+
+    __tablename__ = "dispute"
+    __table_args__ = (sa.CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
+    status: Mapped[DisputeStatus] = mapped_column(enum_type(DisputeStatus))
+    reason: Mapped[str] = mapped_column(sa.String(60), default="")
+    closed_at: Mapped[datetime | None]
 
 
 class Commitment(TimestampMixin, Base):
@@ -295,14 +380,19 @@ class LedgerEntry(Base):
 
     ``sequence`` numbers the entries without gaps: it is taken under the fund's lock, and its
     unique constraint refuses a second entry written from the same view of the balances.
-    ``source`` names the outside fact an entry records (a Stripe refund, a dispute), so that the
-    same fact can never be booked twice."""
+    ``source`` names the outside fact an entry records (a refund, a provider's movement), so
+    that the same fact can never be booked twice. The earmark says which part of the fund the
+    money belongs to: money received against a pledge earmarked for a meeting or a process
+    (and everything that follows from it) carries that earmark; the rest none."""
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
         sa.UniqueConstraint("sequence"),
         sa.UniqueConstraint("source"),
         sa.CheckConstraint("usd_amount_minor > 0", name="usd_positive"),
+        sa.CheckConstraint(
+            "earmark_meeting_id IS NULL OR earmark_process_id IS NULL", name="one_earmark"
+        ),
         sa.Index("ix_ledger_entry_kind_recorded", "kind", "recorded_at"),
     )
 
@@ -316,7 +406,10 @@ class LedgerEntry(Base):
         sa.ForeignKey("contribution.id"), index=True
     )
     refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"))
+    dispute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dispute.id"))
     commitment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("commitment.id"), index=True)
+    earmark_meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"))
+    earmark_process_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process.id"))
     source: Mapped[str | None] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.String(300), default="")
     # When the money moved (a transfer's value date); recorded_at is when we wrote it down.
@@ -335,18 +428,83 @@ class LedgerEntry(Base):
         return Money(self.original_amount_minor, self.original_currency)
 
 
-class StripeEvent(Base):
-    """Every Stripe event we received, stored once by its ``evt_`` id, with what we did."""
+class PaymentReference(Base):
+    """An identifier a payment provider gave to something of ours (pretix's
+    ``ReferencedStripeObject``): each checkout session, payment, charge, refund and dispute,
+    so that an event naming any of them finds our record, and a contribution may have several
+    checkout sessions. A provider's identifier belongs to one record only."""
 
-    __tablename__ = "stripe_event"
+    __tablename__ = "payment_reference"
+    __table_args__ = (sa.UniqueConstraint("provider", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
+    kind: Mapped[ReferenceKind] = mapped_column(enum_type(ReferenceKind))
+    reference: Mapped[str] = mapped_column(sa.String(255))
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"))
+    dispute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dispute.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+
+
+class PaymentMovement(Base):
+    """One movement of the fund's balance at a payment provider (a Stripe balance transaction):
+    the gross amount and the provider's fee in the currency the provider settles in, and the
+    USD value the ledger booked for the same money at the operational rate. Stored once by the
+    provider's identifier; ``flask fund reconcile`` compares these with the provider's report."""
+
+    __tablename__ = "payment_movement"
+    __table_args__ = (sa.UniqueConstraint("provider", "reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
+    reference: Mapped[str] = mapped_column(sa.String(255))
+    kind: Mapped[MovementKind] = mapped_column(enum_type(MovementKind))
+    contribution_id: Mapped[int] = mapped_column(sa.ForeignKey("contribution.id"), index=True)
+    refund_id: Mapped[int | None] = mapped_column(sa.ForeignKey("refund.id"))
+    dispute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dispute.id"))
+    # Signed, in the settlement currency: money in is positive, money out negative.
+    gross_minor: Mapped[int] = mapped_column(MinorUnits())
+    fee_minor: Mapped[int] = mapped_column(MinorUnits())
+    currency: Mapped[str] = currency_column()
+    # The provider's own rate when it converted (settlement units per unit of the payment's).
+    exchange_rate: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    # Signed USD the ledger booked for the same money at the operational rate.
+    booked_usd_minor: Mapped[int] = mapped_column(MinorUnits())
+    occurred_on: Mapped[date] = mapped_column(index=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+
+    @property
+    def gross(self) -> Money:
+        return Money(self.gross_minor, self.currency)
+
+    @property
+    def fee(self) -> Money:
+        return Money(self.fee_minor, self.currency)
+
+    @property
+    def net(self) -> Money:
+        return Money(self.gross_minor - self.fee_minor, self.currency)
+
+
+class PaymentEvent(Base):
+    """Every event a payment provider sent us, stored once by its id (Stripe's ``evt_``), with
+    what we did. A signed body that is not an event we can read is kept too, as rejected, under
+    an id made from its digest."""
+
+    __tablename__ = "payment_event"
 
     id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    provider: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
     type: Mapped[str] = mapped_column(sa.String(100))
     livemode: Mapped[bool]
     created: Mapped[datetime]
     received_at: Mapped[datetime] = mapped_column(default=clock.stamp, index=True)
     outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome))
     message: Mapped[str] = mapped_column(sa.Text, default="")
+    # The version of the provider's API the event was written in (Stripe renders each event
+    # in its webhook endpoint's version).
+    api_version: Mapped[str] = mapped_column(sa.String(40), default="")
     contribution_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contribution.id"), index=True
     )

@@ -14,28 +14,42 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.extensions import db
 from meetings.fund import ledger, pledges
+from meetings.fund.earmarks import Earmark
 from meetings.fund.models import (
     Contribution,
     ContributionStatus,
+    Dispute,
     Donor,
     DonorKind,
     EventOutcome,
     LedgerEntry,
     LedgerKind,
+    PaymentEvent,
+    PaymentMovement,
+    PaymentReference,
     Pledge,
     PledgeStatus,
-    StripeEvent,
+    Refund,
 )
 from meetings.money import Money
 from meetings.pagination import Page, paginate
+from meetings.schedule.models import Meeting, Process
 
 K = LedgerKind
-# How each kind of entry changes what a donor has given (net of refunds and lost disputes).
+# What a donor gave, net of refunds and lost disputes: the one definition of "given", the same
+# as ``ledger.Balances.given`` (statements, the public page, the chart and the reports use it).
+GIVEN_SIGNS = {
+    K.CONTRIBUTION_RECEIVED: 1,
+    K.REFUND: -1,
+    K.REFUND_RETURNED: 1,
+    K.DISPUTE_WITHDRAWN: -1,
+    K.DISPUTE_REVERSED: 1,
+}
 _NET_GIVEN = sa.case(
-    (LedgerEntry.kind == K.CONTRIBUTION_RECEIVED, LedgerEntry.usd_amount_minor),
-    (LedgerEntry.kind == K.REFUND, -LedgerEntry.usd_amount_minor),
-    (LedgerEntry.kind == K.DISPUTE_WITHDRAWN, -LedgerEntry.usd_amount_minor),
-    (LedgerEntry.kind == K.DISPUTE_REVERSED, LedgerEntry.usd_amount_minor),
+    *[
+        (LedgerEntry.kind == kind, sign * LedgerEntry.usd_amount_minor)
+        for kind, sign in GIVEN_SIGNS.items()
+    ],
     else_=0,
 )
 
@@ -88,57 +102,96 @@ def _donor_totals(*conditions: Any) -> list[tuple[int, int, int]]:
 @dataclass(frozen=True)
 class MonthRow:
     month: date
-    received: Money
-    committed: Money
-    received_to_date: Money
+    received: Money  # gross, at the operational rate
+    returned: Money  # refunds and disputes, less what came back
+    given: Money  # received − returned
+    committed: Money  # set aside for awards, less releases
+    given_to_date: Money
     committed_to_date: Money
 
 
 def months() -> list[MonthRow]:
-    """Money received and money committed (net of releases) per month, and their running
-    totals: the chart's data and the table beside it (one query; kept while the ledger is
-    unchanged)."""
+    """Money given (received, less refunds and disputes) and money committed (net of releases)
+    per month, and their running totals: the chart's data and the table beside it (one query;
+    kept while the ledger is unchanged)."""
     return ledger.kept_while_unchanged("months", _months)
 
 
 def _months() -> list[MonthRow]:
     year = sa.extract("year", LedgerEntry.occurred_on)
     month = sa.extract("month", LedgerEntry.occurred_on)
+    wanted = [*GIVEN_SIGNS, K.AWARD_COMMITTED, K.COMMITMENT_RELEASED]
     rows = db.session.execute(
         sa.select(year, month, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor))
-        .where(
-            LedgerEntry.kind.in_(
-                [K.CONTRIBUTION_RECEIVED, K.AWARD_COMMITTED, K.COMMITMENT_RELEASED]
-            )
-        )
+        .where(LedgerEntry.kind.in_(wanted))
         .group_by(year, month, LedgerEntry.kind)
         .order_by(year, month)
     ).all()
     per_month: dict[date, dict[LedgerKind, int]] = {}
     for y, m, kind, total in rows:
         per_month.setdefault(date(int(y), int(m), 1), {})[LedgerKind(kind)] = int(total or 0)
-    result, received_total, committed_total = [], 0, 0
+    result, given_total, committed_total = [], 0, 0
     for day in sorted(per_month):
         sums = per_month[day]
         received = sums.get(K.CONTRIBUTION_RECEIVED, 0)
+        given = sum(sign * sums.get(kind, 0) for kind, sign in GIVEN_SIGNS.items())
         committed = sums.get(K.AWARD_COMMITTED, 0) - sums.get(K.COMMITMENT_RELEASED, 0)
-        received_total += received
+        given_total += given
         committed_total += committed
         result.append(
             MonthRow(
                 day,
                 Money(received, "USD"),
+                Money(received - given, "USD"),
+                Money(given, "USD"),
                 Money(committed, "USD"),
-                Money(received_total, "USD"),
+                Money(given_total, "USD"),
                 Money(committed_total, "USD"),
             )
         )
     return result
 
 
+@dataclass(frozen=True)
+class PartRow:
+    """One part of the fund (earmarked for a meeting or a process, or the fund's own)."""
+
+    earmark: Earmark
+    name: str
+    balances: ledger.Balances
+
+
+def parts() -> list[PartRow]:
+    """The balances of each part of the fund, the fund's own first (two queries at most)."""
+    found = ledger.parts()
+    meetings = {
+        m.id: m
+        for m in db.session.scalars(
+            sa.select(Meeting).where(Meeting.id.in_([e.meeting_id for e in found if e.meeting_id]))
+        )
+    }
+    processes = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Process).where(Process.id.in_([e.process_id for e in found if e.process_id]))
+        )
+    }
+    rows = []
+    for earmark, balances in found.items():
+        if earmark.meeting_id is not None and earmark.meeting_id in meetings:
+            name = meetings[earmark.meeting_id].display_title
+        elif earmark.process_id is not None and earmark.process_id in processes:
+            name = processes[earmark.process_id].display_title
+        else:
+            name = ""
+        rows.append(PartRow(earmark, name, balances))
+    return sorted(rows, key=lambda r: (not r.earmark.is_general, r.name))
+
+
 @dataclass
 class Overview:
     balances: ledger.Balances
+    parts: list[PartRow]
     donors: list[DonorTotal]
     months: list[MonthRow]
     outstanding_pledges: list[pledges.PledgeRow]
@@ -158,6 +211,7 @@ def overview(actor: User) -> Overview:
     ]
     return Overview(
         balances=ledger.balances(),
+        parts=parts(),
         donors=given_by_donor(),
         months=months(),
         outstanding_pledges=outstanding,
@@ -177,8 +231,8 @@ def overview(actor: User) -> Overview:
         or 0,
         failed_events=db.session.scalar(
             sa.select(sa.func.count())
-            .select_from(StripeEvent)
-            .where(StripeEvent.outcome != EventOutcome.PROCESSED)
+            .select_from(PaymentEvent)
+            .where(PaymentEvent.outcome.in_([EventOutcome.FAILED, EventOutcome.REJECTED]))
         )
         or 0,
     )
@@ -225,31 +279,59 @@ def entries_of(contribution: Contribution) -> list[LedgerEntry]:
     )
 
 
-def events(actor: User, *, page: int, per_page: int = 50) -> Page[StripeEvent]:
+def events(actor: User, *, page: int, per_page: int = 50) -> Page[PaymentEvent]:
     require(actor, Permission.MANAGE_FUND)
     return paginate(
-        sa.select(StripeEvent).order_by(StripeEvent.received_at.desc()),
+        sa.select(PaymentEvent).order_by(PaymentEvent.received_at.desc()),
         page=page,
         per_page=per_page,
     )
 
 
-def events_of(contribution: Contribution) -> list[StripeEvent]:
+def events_of(contribution: Contribution) -> list[PaymentEvent]:
     return list(
         db.session.scalars(
-            sa.select(StripeEvent)
-            .where(StripeEvent.contribution_id == contribution.id)
-            .order_by(StripeEvent.created)
+            sa.select(PaymentEvent)
+            .where(PaymentEvent.contribution_id == contribution.id)
+            .order_by(PaymentEvent.created)
         )
     )
 
 
-def refunds_of(contribution: Contribution) -> list[Any]:
-    from meetings.fund.models import Refund
-
+def refunds_of(contribution: Contribution) -> list[Refund]:
     return list(
         db.session.scalars(
             sa.select(Refund).where(Refund.contribution_id == contribution.id).order_by(Refund.id)
+        )
+    )
+
+
+def references_of(contribution: Contribution) -> list[PaymentReference]:
+    return list(
+        db.session.scalars(
+            sa.select(PaymentReference)
+            .where(PaymentReference.contribution_id == contribution.id)
+            .order_by(PaymentReference.id)
+        )
+    )
+
+
+def movements_of(contribution: Contribution) -> list[PaymentMovement]:
+    return list(
+        db.session.scalars(
+            sa.select(PaymentMovement)
+            .where(PaymentMovement.contribution_id == contribution.id)
+            .order_by(PaymentMovement.occurred_on, PaymentMovement.id)
+        )
+    )
+
+
+def disputes_of(contribution: Contribution) -> list[Dispute]:
+    return list(
+        db.session.scalars(
+            sa.select(Dispute)
+            .where(Dispute.contribution_id == contribution.id)
+            .order_by(Dispute.id)
         )
     )
 
@@ -293,21 +375,30 @@ def donor_records(donor: Donor) -> DonorRecords:
 
 @dataclass
 class PublicFund:
+    """What the fund received and what became of it, in one breakdown that adds up:
+    given − fees and exchange − paid out − support costs − set aside − held = available."""
+
     named: list[DonorTotal]
     anonymous: Money
     anonymous_count: int
-    received: Money
-    committed: Money
-    disbursed: Money
+    balances: ledger.Balances
     by_kind: dict[DonorKind, Money]
+
+    @property
+    def given(self) -> Money:
+        return self.balances.given
+
+    @property
+    def costs_of_giving(self) -> Money:
+        """What payment providers kept, net of what their conversions gained."""
+        return self.balances.fees - self.balances.exchange
 
 
 def public_fund() -> PublicFund:
-    """Who gave how much (anonymous donors only in a total), what was received and committed."""
+    """Who gave how much (anonymous donors only in a total), and the fund's breakdown."""
     totals = given_by_donor()
     named = [t for t in totals if not t.donor.is_anonymous and t.given.amount > 0]
     hidden = [t for t in totals if t.donor.is_anonymous and t.given.amount > 0]
-    balances = ledger.balances()
     by_kind: dict[DonorKind, Money] = {}
     for total in totals:
         by_kind[total.donor.kind] = by_kind.get(total.donor.kind, Money.zero("USD")) + total.given
@@ -315,9 +406,7 @@ def public_fund() -> PublicFund:
         named=named,
         anonymous=sum((t.given for t in hidden), Money.zero("USD")),
         anonymous_count=len(hidden),
-        received=balances.usd("received"),
-        committed=Money(balances.committed + balances.disbursed + balances.support_costs, "USD"),
-        disbursed=balances.usd("disbursed"),
+        balances=ledger.balances(),
         by_kind=by_kind,
     )
 

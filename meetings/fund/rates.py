@@ -1,6 +1,8 @@
-"""United Nations operational rates of exchange: one rate per currency per month, kept by fund
-administrators (by hand or from a CSV file). A contribution's USD value is computed once, at the
-rate of the month it was received, and stored with the rate used."""
+"""United Nations operational rates of exchange, kept by fund administrators (by hand or from a
+CSV file): a rate per currency for each month, from its first day, and the revisions made within
+a month when a currency moves sharply, from the day of the revision. A contribution's USD value is
+computed once, at the rate in force on the day it was received, and stored with the rate used.
+A month without a rate has none: an earlier month's rate is never used in its place."""
 
 from __future__ import annotations
 
@@ -20,11 +22,11 @@ from meetings.csvfiles import CsvImportError, ImportProblem, table
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.fund.models import ExchangeRate
-from meetings.money import Money, is_currency, minor_unit
+from meetings.money import Money, ascii_digits, is_currency, minor_unit
 
 REQUIRED_COLUMNS = ("currency", "month", "units_per_usd")
 MAX_ROWS = 5_000
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$")
 
 
 def month_of(day: date) -> date:
@@ -32,15 +34,22 @@ def month_of(day: date) -> date:
 
 
 def parse_month(text: str, *, field: str = "month") -> date:
-    match = MONTH.match(text.strip())
+    """A month ("2018-06", from its first day) or the day of a revision ("2018-06-15")."""
+    match = MONTH.match(ascii_digits(text.strip()))
     if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-        raise DomainError(_("Enter a month like 2018-06."), field=field)
-    return date(int(match.group(1)), int(match.group(2)), 1)
+        raise DomainError(
+            _("Enter a month like 2018-06, or the day of a revision like 2018-06-15."),
+            field=field,
+        )
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+    except ValueError:
+        raise DomainError(_("There is no such day."), field=field) from None
 
 
 def parse_rate(text: str, *, field: str = "units_per_usd") -> Decimal:
     try:
-        value = Decimal(text.strip().replace(",", "."))
+        value = Decimal(ascii_digits(text.strip()).replace(",", "."))
     except InvalidOperation:
         raise DomainError(_("Enter a rate like 0.8547."), field=field) from None
     if not value.is_finite() or value <= 0 or value > Decimal("1e9"):
@@ -51,9 +60,10 @@ def parse_rate(text: str, *, field: str = "units_per_usd") -> Decimal:
 
 
 def set_rate(
-    actor: User | None, currency: str, month: date, units_per_usd: Decimal
+    actor: User | None, currency: str, effective_from: date, units_per_usd: Decimal
 ) -> ExchangeRate:
-    """Record (or correct) the rate of ``currency`` for ``month``."""
+    """Record (or correct) the rate of ``currency`` in force from ``effective_from`` (the first
+    of a month, or the day of a revision) to the end of that month."""
     if actor is not None:
         require(actor, Permission.MANAGE_FUND)
     code = currency.strip().upper()
@@ -61,13 +71,16 @@ def set_rate(
         raise DomainError(_("The fund keeps its accounts in US dollars."), field="currency")
     if not is_currency(code):
         raise DomainError(_("%(code)s is not a currency we know.", code=code), field="currency")
-    month = month_of(month)
     rate = db.session.scalar(
-        sa.select(ExchangeRate).where(ExchangeRate.currency == code, ExchangeRate.month == month)
+        sa.select(ExchangeRate).where(
+            ExchangeRate.currency == code, ExchangeRate.effective_from == effective_from
+        )
     )
     before = rate.units_per_usd if rate else None
     if rate is None:
-        rate = ExchangeRate(currency=code, month=month, units_per_usd=units_per_usd)
+        rate = ExchangeRate(
+            currency=code, effective_from=effective_from, units_per_usd=units_per_usd
+        )
         db.session.add(rate)
     elif rate.units_per_usd == units_per_usd:
         return rate
@@ -79,22 +92,36 @@ def set_rate(
         "exchange_rate.set",
         rate,
         before={"units_per_usd": str(before)} if before is not None else None,
-        after={"currency": code, "month": month, "units_per_usd": str(units_per_usd)},
+        after={
+            "currency": code,
+            "effective_from": effective_from,
+            "units_per_usd": str(units_per_usd),
+        },
     )
     return rate
 
 
-def rate_for(currency: str, day: date) -> Decimal:
-    """How many units of ``currency`` one US dollar bought in the month of ``day``."""
+class NoRate(DomainError):
+    """No operational rate is in force for a currency on a day: its month has none yet."""
+
+
+def rate_in_force(currency: str, day: date) -> tuple[Decimal, date]:
+    """How many units of ``currency`` one US dollar bought on ``day``, and the date that rate
+    took effect: the latest rate of ``day``'s month that took effect on or before it."""
     if currency == "USD":
-        return Decimal(1)
-    rate = db.session.scalar(
-        sa.select(ExchangeRate.units_per_usd).where(
-            ExchangeRate.currency == currency, ExchangeRate.month == month_of(day)
+        return Decimal(1), day
+    found = db.session.execute(
+        sa.select(ExchangeRate.units_per_usd, ExchangeRate.effective_from)
+        .where(
+            ExchangeRate.currency == currency,
+            ExchangeRate.effective_from >= month_of(day),
+            ExchangeRate.effective_from <= day,
         )
-    )
-    if rate is None:
-        raise DomainError(
+        .order_by(ExchangeRate.effective_from.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        raise NoRate(
             _(
                 "There is no operational rate of exchange for %(currency)s for %(month)s yet.",
                 currency=currency,
@@ -102,7 +129,22 @@ def rate_for(currency: str, day: date) -> Decimal:
             ),
             field="currency",
         )
-    return rate
+    return found.units_per_usd, found.effective_from
+
+
+def rate_for(currency: str, day: date) -> Decimal:
+    return rate_in_force(currency, day)[0]
+
+
+def payable_currencies(day: date) -> set[str]:
+    """The currencies a donor may give in on ``day``: US dollars, and those with a rate in
+    force (their USD value can be known when the money arrives)."""
+    found = db.session.scalars(
+        sa.select(ExchangeRate.currency).where(
+            ExchangeRate.effective_from >= month_of(day), ExchangeRate.effective_from <= day
+        )
+    )
+    return {"USD", *found}
 
 
 def usd_value(money: Money, units_per_usd: Decimal) -> int:
@@ -117,7 +159,7 @@ def rates(*, limit: int = 200) -> list[ExchangeRate]:
     return list(
         db.session.scalars(
             sa.select(ExchangeRate)
-            .order_by(ExchangeRate.month.desc(), ExchangeRate.currency)
+            .order_by(ExchangeRate.effective_from.desc(), ExchangeRate.currency)
             .limit(limit)
         )
     )
@@ -136,7 +178,8 @@ class RatesImported:
 
 
 def import_rates(actor: User | None, text: str) -> RatesImported:
-    """Rates from CSV (currency, month as YYYY-MM, units_per_usd): every row, or none."""
+    """Rates from CSV (currency, month as YYYY-MM or the day of a revision as YYYY-MM-DD,
+    units_per_usd): every row, or none."""
     if actor is not None:
         require(actor, Permission.MANAGE_FUND)
     rows = table(text)

@@ -17,7 +17,7 @@ from meetings.errors import NotFound
 from meetings.extensions import db
 from meetings.fund.contributions import contribution_by_token, get_contribution
 from meetings.fund.donors import donor_by_id
-from meetings.fund.models import RECEIVED_STATUSES, Contribution, Donor
+from meetings.fund.models import RECEIVED_STATUSES, Contribution, Donor, LedgerEntry, LedgerKind
 from meetings.money import Money
 
 if TYPE_CHECKING:
@@ -40,34 +40,81 @@ def receipt_by_token(token: str) -> Contribution:
     return _received(contribution_by_token(token))
 
 
+@dataclass(frozen=True)
+class StatementLine:
+    """A contribution's money in the year: received (gross), refunded or taken by disputes
+    (less what came back), and what stays given."""
+
+    contribution: Contribution
+    received: Money
+    returned: Money
+
+    @property
+    def given(self) -> Money:
+        return self.received - self.returned
+
+
 @dataclass
 class Statement:
     donor: Donor
     year: int
-    contributions: list[Contribution]
+    lines: list[StatementLine]
+
+    @property
+    def received(self) -> Money:
+        return sum((line.received for line in self.lines), Money.zero("USD"))
+
+    @property
+    def returned(self) -> Money:
+        return sum((line.returned for line in self.lines), Money.zero("USD"))
 
     @property
     def total(self) -> Money:
-        return Money(sum(c.usd_amount_minor or 0 for c in self.contributions), "USD")
+        """What the donor gave in the year, net of refunds and lost disputes: the same figure
+        as the fund's other pages give for the same donor and year."""
+        return self.received - self.returned
 
 
 def statement(actor: User, donor_id: int, year: int) -> Statement:
+    """A donor's statement of a year: every movement of its money booked on a day of that
+    year (a refund in January of a gift of December is in January's year)."""
+    from meetings.fund.queries import GIVEN_SIGNS
+
     donor = donor_by_id(actor, donor_id)
     if not 1900 <= year <= 9999:
         raise NotFound(_("There is no statement for this year."))
-    rows = list(
-        db.session.scalars(
-            sa.select(Contribution)
-            .where(
-                Contribution.donor_id == donor.id,
-                Contribution.status.in_(RECEIVED_STATUSES),
-                Contribution.value_date >= date(year, 1, 1),
-                Contribution.value_date <= date(year, 12, 31),
+    rows = db.session.execute(
+        sa.select(Contribution, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor))
+        .join(LedgerEntry, LedgerEntry.contribution_id == Contribution.id)
+        .where(
+            Contribution.donor_id == donor.id,
+            LedgerEntry.kind.in_(list(GIVEN_SIGNS)),
+            LedgerEntry.occurred_on >= date(year, 1, 1),
+            LedgerEntry.occurred_on <= date(year, 12, 31),
+        )
+        .group_by(Contribution.id, LedgerEntry.kind)
+    ).all()
+    sums: dict[int, dict[LedgerKind, int]] = {}
+    found: dict[int, Contribution] = {}
+    for contribution, kind, total in rows:
+        found[contribution.id] = contribution
+        sums.setdefault(contribution.id, {})[LedgerKind(kind)] = int(total or 0)
+    lines = []
+    for contribution_id, by_kind in sums.items():
+        received = by_kind.get(LedgerKind.CONTRIBUTION_RECEIVED, 0)
+        net = sum(GIVEN_SIGNS[kind] * value for kind, value in by_kind.items())
+        lines.append(
+            StatementLine(
+                found[contribution_id], Money(received, "USD"), Money(received - net, "USD")
             )
-            .order_by(Contribution.value_date, Contribution.receipt_number)
+        )
+    lines.sort(
+        key=lambda line: (
+            line.contribution.value_date or date.min,
+            line.contribution.receipt_number or 0,
         )
     )
-    return Statement(donor=donor, year=year, contributions=rows)
+    return Statement(donor=donor, year=year, lines=lines)
 
 
 def _mime(path: Path) -> str:

@@ -20,11 +20,11 @@ from flask_login import login_required
 from meetings.auth.current import current_account, current_actor
 from meetings.extensions import csrf, limiter
 from meetings.forms import perform, run, status_for
-from meetings.fund import checkout, fulfilment, gateway, queries, receipts
+from meetings.fund import checkout, events, payments, queries, receipts
 from meetings.fund.contributions import contribution_by_token
 from meetings.fund.donors import donor_of
 from meetings.fund.forms import ContributeForm, currency_choices
-from meetings.fund.models import Contribution, ContributionStatus
+from meetings.fund.models import Contribution, ContributionStatus, PaymentMethod
 from meetings.fund.sections import public_sections
 from meetings.money import parse_amount
 from meetings.security import content_security_policy
@@ -38,9 +38,11 @@ log = logging.getLogger(__name__)
 def contribute() -> ResponseReturnValue:
     actor = current_actor()
     form = ContributeForm()
-    currency_choices(form)
+    online = payments.online() is not None
+    currency_choices(form, sorted(checkout.payable_currencies()) if online else None)
     form.fresh_token()
-    if gateway.configured() and form.validate_on_submit():
+    start_again = False
+    if online and form.validate_on_submit():
         outcome = perform(
             lambda: checkout.prepare(
                 actor,
@@ -59,11 +61,15 @@ def contribute() -> ResponseReturnValue:
             opened = perform(lambda: checkout.open_checkout(contribution), form=form)
             if opened.value is not None:
                 return redirect(opened.value, code=303)
+        elif isinstance(outcome.error, checkout.NothingCharged):
+            start_again = True  # a new form, with what was typed and a token of its own
+            form.fresh_token(force=True)
     response = make_response(
         render_template(
             "fund/contribute.html",
             form=form,
-            card_payments=gateway.configured(),
+            card_payments=online,
+            start_again=start_again,
             donor=donor_of(actor),
             bank_details=current_app.config["FUND_BANK_DETAILS"],
         ),
@@ -76,32 +82,42 @@ def contribute() -> ResponseReturnValue:
     return response
 
 
+def _private(response: ResponseReturnValue) -> Response:
+    """A page found by a secret in its address (a guest's thank-you page and receipt): never
+    kept by a browser's or a proxy's cache."""
+    answer = make_response(response)
+    answer.headers["Cache-Control"] = "private, no-store"
+    return answer
+
+
 @bp.get("/fund/thanks/<token>")
 def thanks(token: str) -> ResponseReturnValue:
     """Where Stripe sends the donor back. Read-only: it shows what the webhook has recorded."""
     contribution = contribution_by_token(token)
-    return render_template(
-        "fund/thanks.html",
-        contribution=contribution,
-        confirmed=contribution.receipt_number is not None,
-        failed=contribution.status in (ContributionStatus.FAILED, ContributionStatus.EXPIRED),
+    return _private(
+        render_template(
+            "fund/thanks.html",
+            contribution=contribution,
+            confirmed=contribution.receipt_number is not None,
+            failed=contribution.status in (ContributionStatus.FAILED, ContributionStatus.EXPIRED),
+        )
     )
 
 
 @bp.get("/fund/cancelled/<token>")
 def cancelled(token: str) -> ResponseReturnValue:
     contribution = contribution_by_token(token)
-    return render_template("fund/cancelled.html", contribution=contribution)
+    return _private(render_template("fund/cancelled.html", contribution=contribution))
 
 
 @bp.get("/fund/thanks/<token>/receipt")
 def guest_receipt(token: str) -> ResponseReturnValue:
-    return _receipt_page(receipts.receipt_by_token(token), pdf=False)
+    return _private(_receipt_page(receipts.receipt_by_token(token), pdf=False))
 
 
 @bp.get("/fund/thanks/<token>/receipt.pdf")
 def guest_receipt_pdf(token: str) -> ResponseReturnValue:
-    return _receipt_page(receipts.receipt_by_token(token), pdf=True)
+    return _private(_receipt_page(receipts.receipt_by_token(token), pdf=True))
 
 
 @bp.get("/fund/receipts/<int:contribution_id>")
@@ -168,14 +184,21 @@ def public() -> ResponseReturnValue:
 @limiter.exempt
 def stripe_webhook() -> ResponseReturnValue:
     """Stripe's events: 400 (nothing written) for anything unsigned, tampered, old or foreign;
-    200 once stored; 500 when it could not be processed, so that Stripe sends it again. The
-    answer is always JSON, never the HTML error page."""
+    400 for a signed body that is no event we can read (kept for an administrator: Stripe would
+    retry a 500 for days); 200 once stored; 500 when it could not be processed, so that Stripe
+    sends it again. The answer is always JSON, never the HTML error page."""
+    provider = payments.provider(PaymentMethod.STRIPE)
+    payload = request.get_data()
     try:
-        event = gateway.verified_event(request.get_data(), request.headers.get("Stripe-Signature"))
-    except ValueError:
+        event = provider.read_event(payload, dict(request.headers))
+    except payments.InvalidEvent:
         return {"error": "invalid signature"}, 400
+    except payments.MalformedEvent as malformed:
+        reason = str(malformed)
+        kept = run(lambda: events.reject(provider, payload, reason))
+        return {"error": "not an event we can read", "kept": kept.id}, 400
     try:
-        stored = run(lambda: fulfilment.handle_event(event))
+        stored = run(lambda: events.receive(provider, event))
     except Exception:  # Stripe retries what we answer 500 to; the answer stays JSON
         log.exception("could not process Stripe event %s", event.get("id"))
         return {"error": "could not process the event"}, 500

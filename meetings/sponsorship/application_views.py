@@ -46,7 +46,8 @@ def _page(application_id: int, **forms: object) -> ResponseReturnValue:
         awaiting_approval=offers.awaiting_approval(found, award),
         four_eyes=offers.four_eyes_threshold(),
         money=offers.money_of(found),
-        available=ledger.balances().usd("available"),
+        available=ledger.available_for(offers.draws_on(found)),
+        waiting_increase=offers.waiting_increase(award),
         reviews=reviews.reviews_for(actor, found),
         targets=applications.targets(actor, found),
         needs_reason=applications.needs_reason,
@@ -188,10 +189,29 @@ def top_up(application_id: int) -> ResponseReturnValue:
     done = submit_form(
         form,
         lambda: offers.top_up(actor, found, parse_amount(form.amount.data or "", "USD")),
-        success=_("More money committed for this award."),
+        success=lambda increase: (
+            _("More money committed for this award.")
+            if increase.committed_at is not None
+            else _(
+                "The increase is proposed: with it the award is above %(limit)s, so a second "
+                "fund administrator approves it before the money is committed.",
+                limit=format_money(offers.four_eyes_threshold()),
+            )
+        ),
         then=_back(application_id),
     )
     return done or _page(application_id, top_up_form=form)
+
+
+@bp.post("/applications/<int:application_id>/top-up/approve")
+def approve_top_up(application_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = applications.get_application(actor, application_id)
+    return act(
+        lambda: offers.approve_increase(actor, found),
+        success=_("Increase approved: the money is committed for this award."),
+        back=_back(application_id),
+    )
 
 
 @bp.post("/applications/<int:application_id>/no-show")

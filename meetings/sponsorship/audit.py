@@ -55,5 +55,6 @@ def add_audit_subjects(app: Flask) -> None:
                 APPLICATION,
             ),
         ),
+        Subject("sponsorship_award_increase", _l("Award increase"), REVIEW),
         Subject("dsa_rate", _l("DSA rate"), REVIEW),
     )

@@ -268,3 +268,42 @@ class Award(TimestampMixin, Base):
     @property
     def total(self) -> Money:
         return Money(self.airfare_minor + self.terminal_minor, "USD") + self.dsa
+
+
+class AwardIncrease(TimestampMixin, Base):
+    """More money for an accepted award whose actual costs exceed what was offered. An increase
+    that takes the award (offer and every increase together) above the four-eyes amount is
+    proposed by one administrator and committed when another approves it, as an offer is."""
+
+    __tablename__ = "sponsorship_award_increase"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "approved_by_id IS NULL OR approved_by_id <> proposed_by_id", name="four_eyes"
+        ),
+        # One increase waits for approval at a time, per award.
+        sa.Index(
+            "uq_sponsorship_award_increase_waiting",
+            "award_id",
+            unique=True,
+            postgresql_where=sa.text("committed_at IS NULL AND withdrawn_at IS NULL"),
+            sqlite_where=sa.text("committed_at IS NULL AND withdrawn_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("sponsorship_award.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits())
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    committed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.amount_minor, "USD")
+
+    @property
+    def waiting(self) -> bool:
+        return self.committed_at is None and self.withdrawn_at is None

@@ -1,8 +1,11 @@
 """Awards and their money, through the fund's commit service only.
 
 Offering commits the award (airfare + DSA days × the city's rate + terminal expenses, plus the
-programme support cost) against money received; an offer above the four-eyes amount is proposed
-by one administrator and approved by another. Declining, expiry, withdrawal or cancellation
+programme support cost) against money received — for the award's meeting: money earmarked for it,
+then for its process, then the fund's own. An offer the money available cannot cover is refused
+when it is proposed, with the figures. An award above the four-eyes amount is proposed by one
+administrator and approved by another; so is every increase that takes an award (its offer and
+all its increases together) above that amount. Declining, expiry, withdrawal or cancellation
 releases it; the ticket and the DSA are disbursements of actual amounts; settlement releases what
 was committed and not spent. A no-show's unspent money is released and the ticket is recorded for
 a claim.
@@ -23,12 +26,12 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.errors import DomainError
 from meetings.extensions import db
-from meetings.fund import commitments
+from meetings.fund import commitments, earmarks, ledger
 from meetings.fund.models import Commitment
-from meetings.money import Money
+from meetings.money import Money, format_money, require_usd
 from meetings.registration.nominees import is_accredited
 from meetings.sponsorship import dsa, rules
-from meetings.sponsorship.models import Application, Award
+from meetings.sponsorship.models import Application, Award, AwardIncrease
 from meetings.sponsorship.models import ApplicationStatus as S
 from meetings.sponsorship.workflow import WORKFLOW
 
@@ -75,10 +78,11 @@ def propose(actor: User | None, application: Application, data: AwardData) -> Aw
     if application.status is not S.UNDER_REVIEW:
         raise DomainError(_("An offer is made to an application under review."))
     for value, field in ((data.airfare, "airfare"), (data.terminal, "terminal")):
-        if value.currency != "USD" or value.amount < 0:
-            raise DomainError(_("Enter an amount in US dollars."), field=field)
+        require_usd(value, field=field, allow_zero=True)
     rules.check_dsa_days(application.call, application.meeting, data.dsa_days)
     rate = dsa.rate_for(application.call.dsa_city, application.meeting.start_date)
+    asked = data.airfare + data.terminal + Money(data.dsa_days * rate.daily_rate_minor, "USD")
+    check_covered(application, asked)
     award = award_of(application)
     if award is None:
         award = Award(application_id=application.id)
@@ -94,6 +98,30 @@ def propose(actor: User | None, application: Application, data: AwardData) -> Aw
     if actor is None or award.total <= four_eyes_threshold():
         _offer(actor, application, award)
     return award
+
+
+def draws_on(application: Application) -> tuple[earmarks.Earmark, ...]:
+    """The parts of the fund an award of ``application`` may be paid from."""
+    return earmarks.for_meeting(application.meeting)
+
+
+def check_covered(application: Application, amount: Money) -> None:
+    """Refuse, with the figures, an award (or an increase) the money available for its meeting
+    cannot cover, support cost included: before anyone is asked to approve it."""
+    needed = ledger.with_support_cost(amount)
+    available = ledger.available_for(draws_on(application))
+    if needed > available:
+        raise DomainError(
+            _(
+                "This needs %(needed)s (%(amount)s and the programme support cost); the fund "
+                "has %(available)s available for this meeting. Record money received, or "
+                "offer less.",
+                needed=format_money(needed),
+                amount=format_money(amount),
+                available=format_money(available),
+            ),
+            field="airfare",
+        )
 
 
 def approve(actor: User, application: Application) -> Award:
@@ -125,6 +153,7 @@ def _offer(actor: User | None, application: Application, award: Award) -> None:
         purpose=purpose(application),
         amount=award.total,
         description=f"{application.state.name}, {application.meeting.code}",
+        draws_on=draws_on(application),
     )
     award.commitment_id = commitment.id
     award.offered_at = clock.now()
@@ -185,18 +214,99 @@ def _spend(actor: User | None, application: Application, amount: Money, what: st
     commitment = commitment_of(application)
     if commitment is None:
         raise DomainError(_("Nothing is committed for this application."))
-    if amount.currency != "USD" or amount.amount <= 0:
-        raise DomainError(_("Enter an amount in US dollars, above zero."), field="amount")
+    require_usd(amount)
     commitments.disburse(actor, commitment, amount, description=f"{application.state.name}: {what}")
 
 
-def top_up(actor: User, application: Application, amount: Money) -> None:
-    """Commit more for an award whose actual costs exceed what was set aside."""
+def increases_of(award: Award) -> list[AwardIncrease]:
+    return list(
+        db.session.scalars(
+            sa.select(AwardIncrease)
+            .where(AwardIncrease.award_id == award.id)
+            .order_by(AwardIncrease.id)
+        )
+    )
+
+
+def awarded(award: Award) -> Money:
+    """The award with every increase committed so far (support cost not included)."""
+    return award.total + sum(
+        (i.amount for i in increases_of(award) if i.committed_at is not None), Money.zero("USD")
+    )
+
+
+def waiting_increase(award: Award | None) -> AwardIncrease | None:
+    if award is None:
+        return None
+    return next((i for i in increases_of(award) if i.waiting), None)
+
+
+def top_up(actor: User, application: Application, amount: Money, reason: str = "") -> AwardIncrease:
+    """Commit more for an award whose actual costs exceed what was set aside: at once while the
+    award and its increases stay within the four-eyes amount, else when a second administrator
+    approves it."""
     _administrator(actor, application)
     if application.status not in (S.ACCEPTED, S.TRAVEL_BOOKED, S.ATTENDED):
         raise DomainError(_("Only an accepted award can be increased."))
+    require_usd(amount)
+    award = award_of(application)
+    assert award is not None
+    if waiting_increase(award) is not None:
+        raise DomainError(
+            _("An increase of this award already waits for a second administrator."),
+            field="amount",
+        )
+    check_covered(application, amount)
+    increase = AwardIncrease(
+        award_id=award.id,
+        amount_minor=amount.amount,
+        reason=reason.strip()[:2000],
+        proposed_by_id=actor.id,
+    )
+    db.session.add(increase)
+    db.session.flush()
+    record(
+        actor,
+        "sponsorship_award.increase_proposed",
+        award,
+        after={"increase_minor": amount.amount},
+        reason=increase.reason or None,
+    )
+    if awarded(award) + amount <= four_eyes_threshold():
+        _commit_increase(actor, application, increase)
+    return increase
+
+
+def approve_increase(actor: User, application: Application) -> AwardIncrease:
+    """The second pair of eyes on an increase: another administrator than the one who
+    proposed it."""
+    _administrator(actor, application)
+    increase = waiting_increase(award_of(application))
+    if increase is None:
+        raise DomainError(_("There is no increase waiting for approval."))
+    if increase.proposed_by_id == actor.id:
+        raise DomainError(_("The administrator who proposed an increase cannot approve it."))
+    increase.approved_by_id = actor.id
+    db.session.flush()
+    _commit_increase(actor, application, increase)
+    return increase
+
+
+def _commit_increase(actor: User | None, application: Application, increase: AwardIncrease) -> None:
     commitments.commit(
-        actor, purpose=purpose(application), amount=amount, description=_("increase")
+        actor,
+        purpose=purpose(application),
+        amount=increase.amount,
+        description=str(_("increase")),
+        draws_on=draws_on(application),
+    )
+    increase.committed_at = clock.now()
+    db.session.flush()
+    record(
+        actor,
+        "sponsorship_award.increased",
+        award_of(application),
+        after={"increase_minor": increase.amount_minor},
     )
 
 
@@ -236,11 +346,9 @@ def money_of(application: Application) -> MoneyOf | None:
     commitment = commitment_of(application)
     if commitment is None:
         return None
-    from meetings.fund import ledger
-
     balances = ledger.commitment_balances(commitment)
     return MoneyOf(
         committed=Money(balances.sums.get(ledger.K.AWARD_COMMITTED, 0), "USD"),
-        spent=Money(balances.disbursed + balances.support_costs, "USD"),
-        outstanding=balances.usd("committed"),
+        spent=balances.spent,
+        outstanding=balances.committed,
     )

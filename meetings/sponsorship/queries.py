@@ -20,7 +20,7 @@ from meetings.auth.permissions import Permission, has_permission, require
 from meetings.errors import PermissionDenied
 from meetings.exports import csv_line, venue_time, yes_no
 from meetings.extensions import db
-from meetings.fund import ledger
+from meetings.fund import earmarks, ledger
 from meetings.labels import label
 from meetings.money import Money
 from meetings.pagination import Page, paginate
@@ -195,7 +195,8 @@ def candidates(call: SponsorshipCall) -> tuple[list[ranking.Candidate], Counter[
                 region=region,
                 gender=gender,
                 submitted_at=application.submitted_at or application.created_at,
-                cost_minor=award + ledger.support_cost(award, basis_points, reserve=True),
+                cost_minor=ledger.with_support_cost(Money(award, "USD"), basis_points).amount,
+                draws_on=earmarks.for_meeting(application.meeting),
             )
         )
     return found, regions, genders
@@ -211,8 +212,15 @@ def suggestion(
     actor: User, call: SponsorshipCall, extra: Money | None = None
 ) -> ranking.Suggestion:
     places = ranked(actor, call)
-    available = ledger.balances().available
-    return ranking.suggest(places, available, extra.amount if extra else 0)
+    found = ledger.parts()
+    available = sum((b.available for b in found.values()), Money.zero("USD"))
+    return ranking.suggest(
+        places,
+        available.amount,
+        extra.amount if extra else 0,
+        parts={earmark: b.available.amount for earmark, b in found.items()},
+        general=earmarks.GENERAL,
+    )
 
 
 # --- reports -------------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ def report(actor: User, *conditions: Any, title: str) -> Report:
         if award is not None and award.commitment_id in balances:
             sums = balances[award.commitment_id]
             result.committed += Money(sums.sums.get(ledger.K.AWARD_COMMITTED, 0), "USD")
-            result.spent += Money(sums.disbursed + sums.support_costs, "USD")
+            result.spent += sums.spent
             result.released += Money(sums.sums.get(ledger.K.COMMITMENT_RELEASED, 0), "USD")
         if application.status in SPONSORED_STATUSES:
             result.sponsored += 1

@@ -10,7 +10,7 @@ gender least represented so far, then the earlier submission.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +29,8 @@ class Candidate:
     gender: str
     submitted_at: datetime
     cost_minor: int  # the award asked for, with its support cost, in US cents
+    # The parts of the fund its award may draw on, in order (earmarks); empty: any money.
+    draws_on: tuple[Hashable, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,26 +129,54 @@ class Suggestion:
     extra_minor: int = 0
 
 
-def _fill(places: list[Place], money: int) -> tuple[list[Place], list[Place], int]:
+def _fill(
+    places: list[Place], money: int, parts: dict[Hashable, int] | None
+) -> tuple[list[Place], list[Place], int]:
+    """Fund each place in turn whose cost fits what is left: of the whole fund (``money``)
+    and, with ``parts``, of the parts its award may draw on (used in its order)."""
+    left = dict(parts) if parts is not None else None
     funded, skipped = [], []
     for place in places:
-        if place.candidate.cost_minor <= money:
-            funded.append(place)
-            money -= place.candidate.cost_minor
-        else:
+        cost = place.candidate.cost_minor
+        usable = place.candidate.draws_on
+        capacity = money
+        if left is not None and usable:
+            capacity = min(money, sum(max(left.get(e, 0), 0) for e in usable))
+        if cost > capacity:
             skipped.append(place)
+            continue
+        funded.append(place)
+        money -= cost
+        if left is not None and usable:
+            owed = cost
+            for earmark in usable:
+                take = min(owed, max(left.get(earmark, 0), 0))
+                left[earmark] = left.get(earmark, 0) - take
+                owed -= take
     return funded, skipped, money
 
 
-def suggest(places: list[Place], available_minor: int, extra_minor: int = 0) -> Suggestion:
+def suggest(
+    places: list[Place],
+    available_minor: int,
+    extra_minor: int = 0,
+    *,
+    parts: dict[Hashable, int] | None = None,
+    general: Hashable | None = None,
+) -> Suggestion:
     """Take the ranking in order and fund each application whose award fits what is left: it
-    never spends more than is available, and never passes over a higher-ranked application
-    that would have fitted."""
+    never spends more than is available — nor money earmarked for other meetings (``parts``:
+    the available money of each part of the fund) — and never passes over a higher-ranked
+    application that would have fitted. ``extra_minor`` is further unearmarked money
+    (``general``'s part)."""
     available = max(available_minor, 0)
-    funded, skipped, left = _fill(places, available)
+    funded, skipped, left = _fill(places, available, parts)
     suggestion = Suggestion(available, funded, left, skipped, extra_minor=max(extra_minor, 0))
     if extra_minor > 0:
-        more, _skipped, _left = _fill(places, available + extra_minor)
+        more_parts = dict(parts) if parts is not None else None
+        if more_parts is not None:
+            more_parts[general] = more_parts.get(general, 0) + extra_minor
+        more, _skipped, _left = _fill(places, available + extra_minor, more_parts)
         already = {p.candidate.application_id for p in funded}
         suggestion.next_if_more = [p for p in more if p.candidate.application_id not in already]
     return suggestion
