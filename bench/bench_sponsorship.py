@@ -41,9 +41,9 @@ def _case(size: int, covered: int | None = None) -> tuple[int, list[int], int]:
     if covered is not None:  # set aside whatever earlier cases left, so that exactly ten fit
         from meetings.fund import commitments, ledger
 
-        left = ledger.balances().available
+        left = ledger.balances().available.amount
         reserve = left * 10_000 // 11_300
-        while reserve + ledger.support_cost(reserve, 1300, reserve=True) > left:
+        while reserve + ledger.support_cost(Money(reserve, "USD"), 1300, reserve=True).amount > left:
             reserve -= 1
         if reserve > 0:
             commitments.commit(

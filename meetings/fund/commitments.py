@@ -93,10 +93,10 @@ def commit(
         db.session.flush()
     reserve = ledger.with_support_cost(amount, commitment.support_cost_basis_points)
     found = ledger.parts()
+    refuse_unless_free(
+        amount, draws_on, basis_points=commitment.support_cost_basis_points, found=found
+    )
     capacities = [(e, found[e].available if e in found else ZERO) for e in draws_on]
-    free = ledger.free_in(found, draws_on)
-    if reserve > free:
-        raise DomainError(_shortfall(free, reserve, amount, draws_on, found), field="amount")
     for earmark, part in split(reserve, capacities):
         ledger.post(
             LedgerKind.AWARD_COMMITTED,
@@ -109,6 +109,23 @@ def commit(
         )
     record(actor, "commitment.committed", commitment, after={"usd_minor": reserve.amount})
     return commitment
+
+
+def refuse_unless_free(
+    amount: Money,
+    draws_on: Sequence[Earmark],
+    *,
+    basis_points: int | None = None,
+    found: dict[Earmark, ledger.Balances] | None = None,
+    field: str = "amount",
+) -> None:
+    """DomainError, with the figures, unless the parts of the fund in ``draws_on`` have
+    ``amount`` and its support cost free to commit."""
+    reserve = ledger.with_support_cost(amount, basis_points)
+    parts = ledger.parts() if found is None else found
+    free = ledger.free_in(parts, draws_on)
+    if reserve > free:
+        raise DomainError(_shortfall(free, reserve, amount, draws_on, parts), field=field)
 
 
 def _shortfall(

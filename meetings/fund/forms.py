@@ -136,7 +136,9 @@ class ReasonForm(Form):
 class RateForm(Form):
     currency = SelectField(_l("Currency"), choices=[])
     month = StringField(
-        _l("Month"), description=_l("Like 2018-06."), validators=[DataRequired(REQUIRED)]
+        _l("Month, or day of a revision"),
+        description=_l("Like 2018-06 for the month's rate, or 2018-06-15 for a revision."),
+        validators=[DataRequired(REQUIRED)],
     )
     units_per_usd = StringField(
         _l("Units per US dollar"),
@@ -148,5 +150,7 @@ class RateForm(Form):
 class RatesImportForm(Form):
     file = FileField(
         _l("Rates file (CSV)"),
-        description=_l("Columns: currency, month (YYYY-MM), units_per_usd."),
+        description=_l(
+            "Columns: currency, month (YYYY-MM, or YYYY-MM-DD for a revision), units_per_usd."
+        ),
     )

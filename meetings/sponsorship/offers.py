@@ -28,7 +28,7 @@ from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.fund import commitments, earmarks, ledger
 from meetings.fund.models import Commitment
-from meetings.money import Money, format_money, require_usd
+from meetings.money import Money, require_usd
 from meetings.registration.nominees import is_accredited
 from meetings.sponsorship import dsa, rules
 from meetings.sponsorship.models import Application, Award, AwardIncrease
@@ -108,20 +108,7 @@ def draws_on(application: Application) -> tuple[earmarks.Earmark, ...]:
 def check_covered(application: Application, amount: Money) -> None:
     """Refuse, with the figures, an award (or an increase) the money available for its meeting
     cannot cover, support cost included: before anyone is asked to approve it."""
-    needed = ledger.with_support_cost(amount)
-    available = ledger.available_for(draws_on(application))
-    if needed > available:
-        raise DomainError(
-            _(
-                "This needs %(needed)s (%(amount)s and the programme support cost); the fund "
-                "has %(available)s available for this meeting. Record money received, or "
-                "offer less.",
-                needed=format_money(needed),
-                amount=format_money(amount),
-                available=format_money(available),
-            ),
-            field="airfare",
-        )
+    commitments.refuse_unless_free(amount, draws_on(application), field="airfare")
 
 
 def approve(actor: User, application: Application) -> Award:

@@ -17,7 +17,7 @@ from meetings.extensions import db
 from tests.factories.auth import PASSWORD, make_user
 from tests.factories.fund import make_donor
 from tests.factories.registration import PDF
-from tests.support.stripe_server import RunningStripe
+from tests.support.stripe_api import RunningStripe
 
 
 @pytest.fixture

@@ -21,8 +21,9 @@ RATES = {"EUR": "0.8117", "CHF": "0.9450", "JPY": "106.30", "KWD": "0.3010", "NO
 
 
 def set_rates(month: date = VALUE_DATE) -> None:
+    """The rates of ``month``'s month, in force from its first day."""
     for code, value in RATES.items():
-        rates.set_rate(None, code, month, Decimal(value))
+        rates.set_rate(None, code, month.replace(day=1), Decimal(value))
 
 
 def make_donor(
@@ -126,13 +127,12 @@ def bulk_contributions(count: int, *, donors: int = 20) -> None:
                 "currency": "USD",
                 "usd_amount_minor": 10_000 + n,
                 "units_per_usd": Decimal(1),
-                "rate_month": day.replace(day=1),
+                "rate_date": day.replace(day=1),
                 "value_date": day,
                 "method": "bank_transfer",
                 "status": "received",
                 "reference": f"BULK-{n}",
                 "receipt_number": first_receipt + n,
-                "dispute_open": False,
             }
         )
     ids = db.session.scalars(

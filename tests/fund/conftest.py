@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from tests.support import Client
-from tests.support.stripe_server import RunningStripe, StripeServer
+from tests.support.stripe_api import RunningStripe, StripeServer
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import stripe
 
 from meetings.extensions import db
-from meetings.fund import checkout, commitments, contributions, ledger
-from meetings.fund.models import Contribution, ContributionStatus, LedgerEntry, StripeEvent
+from meetings.fund import checkout, commitments, ledger, refunds
+from meetings.fund.models import Contribution, ContributionStatus, LedgerEntry, PaymentEvent
 from meetings.money import Money
 from tests.factories.fund import bank_transfer, make_donor
 from tests.support.concurrency import race
@@ -42,7 +42,7 @@ def test_two_commitments_for_more_than_is_left_exactly_one_succeeds(committed) -
     assert outcomes.count("ok") == 1, outcomes
     assert "available to commit" in next(o for o in outcomes if o != "ok")
     db.session.expire_all()
-    assert ledger.balances().available == 200_000 - 169_500
+    assert ledger.balances().available == Money(200_000 - 169_500, "USD")
     sequences = db.session.scalars(
         sa.select(LedgerEntry.sequence).order_by(LedgerEntry.sequence)
     ).all()
@@ -102,7 +102,7 @@ def test_the_same_event_delivered_ten_times_eight_at_once_is_applied_once(
     deliver(False)
     assert statuses == [200] * 10
     db.session.expire_all()
-    assert _count(StripeEvent) == 1
+    assert _count(PaymentEvent) == 1
     assert _count(LedgerEntry, LedgerEntry.contribution_id == contribution.id) == 1
     assert db.session.get(Contribution, contribution.id).status is ContributionStatus.RECEIVED
 
@@ -119,7 +119,7 @@ def test_two_administrators_refunding_the_last_of_a_contribution_refund_it_once(
         def action() -> None:
             from meetings.auth.models import User
 
-            contributions.request_refund(
+            refunds.request_refund(
                 db.session.get(User, user_id),
                 db.session.get(Contribution, contribution.id),
                 Money(10_000, "USD"),
@@ -131,4 +131,4 @@ def test_two_administrators_refunding_the_last_of_a_contribution_refund_it_once(
     outcomes = race(committed, [refund(a.id) for a in admins])
     assert outcomes.count("ok") == 1, outcomes
     db.session.expire_all()
-    assert ledger.balances().refunded == 10_000
+    assert ledger.balances().refunded == Money(10_000, "USD")

@@ -13,7 +13,7 @@ from meetings.audit.services import entries_for
 from meetings.auth.models import Role
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
-from meetings.fund import commitments, contributions, ledger, pledges, rates
+from meetings.fund import commitments, contributions, ledger, pledges, rates, refunds
 from meetings.fund.models import ContributionStatus, LedgerEntry, LedgerKind, PledgeStatus
 from meetings.money import Money
 from tests.factories.auth import make_user
@@ -32,14 +32,14 @@ def test_a_bank_transfer_in_euros_is_valued_at_the_rate_of_its_month_and_booked_
     assert contribution.status is ContributionStatus.RECEIVED
     assert contribution.usd_amount_minor == 1_000_000
     assert contribution.units_per_usd == Decimal("0.8117")
-    assert contribution.rate_month == date(2018, 3, 1)
+    assert contribution.rate_date == date(2018, 3, 1)
     entries = db.session.scalars(
         sa.select(LedgerEntry).where(LedgerEntry.contribution_id == contribution.id)
     ).all()
     assert [(e.kind, e.usd_amount_minor, e.original) for e in entries] == [
         (LedgerKind.CONTRIBUTION_RECEIVED, 1_000_000, Money(811_700, "EUR"))
     ]
-    assert ledger.balances().received == 1_000_000
+    assert ledger.balances().received == usd(1_000_000)
     # The rate is never recomputed: a corrected rate changes nothing already received.
     rates.set_rate(None, "EUR", VALUE_DATE, Decimal("0.9"))
     db.session.refresh(contribution)
@@ -102,14 +102,14 @@ def test_committing_needs_money_received_plus_its_support_cost() -> None:
     assert caught.value.field == "amount"
     commitment = commit(100_000)
     balances = ledger.balances()
-    assert (balances.committed, balances.available) == (113_000, 0)
+    assert (balances.committed, balances.available) == (usd(113_000), usd(0))
     assert entries_for(commitment)[-1].action == "commitment.committed"
 
 
 def test_a_pledge_is_never_money() -> None:
     donor = make_donor()
     pledges.record_pledge(None, donor, pledges.PledgeData(usd(5_000_000), date(2018, 1, 10)))
-    assert ledger.balances().available == 0
+    assert ledger.balances().available == usd(0)
     with pytest.raises(DomainError):
         commit(100)
 
@@ -120,14 +120,14 @@ def test_disbursing_moves_money_from_committed_to_spent_with_its_support_cost() 
     cost = commitments.disburse(None, commitment, usd(100_000), description="ticket")
     assert cost == usd(13_000)
     balances = ledger.balances()
-    assert (balances.disbursed, balances.support_costs) == (100_000, 13_000)
-    assert balances.committed == 339_000 - 113_000
-    assert balances.available == 1_000_000 - 339_000
+    assert (balances.disbursed, balances.support_costs) == (usd(100_000), usd(13_000))
+    assert balances.committed == usd(339_000 - 113_000)
+    assert balances.available == usd(1_000_000 - 339_000)
     with pytest.raises(DomainError, match="commit the difference"):
         commitments.disburse(None, commitment, usd(200_001), description="DSA")
     released = commitments.release(None, commitment, reason="settled")
     assert released == usd(226_000)
-    assert ledger.balances().available == 1_000_000 - 113_000
+    assert ledger.balances().available == usd(1_000_000 - 113_000)
     assert commitments.outstanding(commitment) == usd(0)
 
 
@@ -137,22 +137,22 @@ def test_support_costs_of_many_disbursements_never_exceed_what_was_set_aside() -
     for part in (333, 333, 335):
         commitments.disburse(None, commitment, usd(part), description="instalment")
     assert commitments.outstanding(commitment).amount >= 0
-    assert ledger.balances().support_costs == 130  # 13 % of 1,001, rounded once
+    assert ledger.balances().support_costs == usd(130)  # 13 % of 1,001, rounded once
 
 
 def test_a_refund_of_a_bank_transfer_is_booked_at_the_rate_it_was_received() -> None:
     set_rates()
     fund_admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
     contribution = bank_transfer(amount=Money(811_700, "EUR"))
-    contributions.request_refund(fund_admin, contribution, Money(405_850, "EUR"), "overpaid")
+    refunds.request_refund(fund_admin, contribution, Money(405_850, "EUR"), "overpaid")
     assert contribution.status is ContributionStatus.PARTLY_REFUNDED
-    contributions.request_refund(fund_admin, contribution, Money(405_850, "EUR"), "returned")
+    refunds.request_refund(fund_admin, contribution, Money(405_850, "EUR"), "returned")
     assert contribution.status is ContributionStatus.REFUNDED
     balances = ledger.balances()
-    assert balances.refunded == 1_000_000
-    assert balances.available == 0
+    assert balances.refunded == usd(1_000_000)
+    assert balances.available == usd(0)
     with pytest.raises(DomainError, match="Only money received"):
-        contributions.request_refund(fund_admin, contribution, Money(1, "EUR"), "more")
+        refunds.request_refund(fund_admin, contribution, Money(1, "EUR"), "more")
 
 
 def test_a_refund_that_would_uncover_commitments_is_refused() -> None:
@@ -160,7 +160,7 @@ def test_a_refund_that_would_uncover_commitments_is_refused() -> None:
     contribution = bank_transfer(amount=usd(113_000))
     commit(100_000)
     with pytest.raises(DomainError, match="uncovered"):
-        contributions.request_refund(fund_admin, contribution, usd(1), "mistake")
+        refunds.request_refund(fund_admin, contribution, usd(1), "mistake")
 
 
 def test_a_pledge_is_paid_by_the_contributions_linked_to_it() -> None:
@@ -208,7 +208,7 @@ def test_every_balance_is_the_sum_of_its_entries() -> None:
     contribution = bank_transfer(amount=usd(500_000))
     commitment = commit(100_000)
     commitments.disburse(None, commitment, usd(50_000), description="ticket")
-    contributions.request_refund(fund_admin, contribution, usd(10_000), "overpaid")
+    refunds.request_refund(fund_admin, contribution, usd(10_000), "overpaid")
     sums = dict(
         db.session.execute(
             sa.select(LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor)).group_by(
@@ -217,9 +217,12 @@ def test_every_balance_is_the_sum_of_its_entries() -> None:
         ).all()
     )
     balances = ledger.balances()
-    assert balances.received == sums[LedgerKind.CONTRIBUTION_RECEIVED] == 500_000
-    assert balances.refunded == sums[LedgerKind.REFUND] == 10_000
-    assert balances.disbursed == sums[LedgerKind.DISBURSEMENT] == 50_000
-    assert balances.support_costs == sums[LedgerKind.SUPPORT_COST] == 6_500
-    assert balances.committed == 113_000 - 50_000 - 6_500
-    assert balances.available == 500_000 - 10_000 - 113_000
+    assert balances.received == usd(sums[LedgerKind.CONTRIBUTION_RECEIVED]) == usd(500_000)
+    assert balances.refunded == usd(sums[LedgerKind.REFUND]) == usd(10_000)
+    assert balances.disbursed == usd(sums[LedgerKind.DISBURSEMENT]) == usd(50_000)
+    assert balances.support_costs == usd(sums[LedgerKind.SUPPORT_COST]) == usd(6_500)
+    # The bank's refund was held and released in the same moment: nothing is held now.
+    assert sums[LedgerKind.REFUND_HELD] == sums[LedgerKind.REFUND_HOLD_RELEASED] == 10_000
+    assert balances.held == usd(0)
+    assert balances.committed == usd(113_000 - 50_000 - 6_500)
+    assert balances.available == usd(500_000 - 10_000 - 113_000)

@@ -139,7 +139,7 @@ def test_every_balance_is_its_entries_and_only_a_dispute_can_overdraw(app, opera
                 elif op[0] == "refund" and received:
                     target = received[op[1] % len(received)]
                     part = max(1, target.amount.amount * op[2] // 100)
-                    contributions.request_refund(admin, target, _usd(part), "property")
+                    refunds.request_refund(admin, target, _usd(part), "property")
                 elif op[0] == "dispute" and cards:
                     _dispute(cards[op[1] % len(cards)], op[2])
                 elif op[0] == "commit":

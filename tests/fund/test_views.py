@@ -73,7 +73,7 @@ def test_the_fund_page_shows_balances_chart_and_table(client, login) -> None:
     db.session.commit()
     login(Role.FUND_ADMINISTRATOR)
     html = client.get("/fund").get_data(as_text=True)
-    assert "Available to commit" in html
+    assert "Available for new awards" in html
     assert "$10,000.00" in html
     assert 'src="/fund/chart.svg"' in html
     assert "Mar 2018" in html  # the table beside the chart
@@ -82,7 +82,7 @@ def test_the_fund_page_shows_balances_chart_and_table(client, login) -> None:
     assert chart.mimetype == "image/svg+xml"
     svg = chart.get_data(as_text=True)
     assert "<script" not in svg
-    assert "Received" in svg
+    assert "Given" in svg
     assert "default-src 'none'" in chart.headers["Content-Security-Policy"]
 
 

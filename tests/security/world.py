@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from meetings.auth.models import Role, User
 from meetings.documents.storage import read_upload
 from meetings.extensions import db
-from meetings.fund import contributions, donors, pledges
+from meetings.fund import contributions, donors, pledges, refunds
 from meetings.mail import OutboxMessage
 from meetings.money import Money
 from meetings.reference.services import state_by_code
@@ -110,7 +110,7 @@ def build() -> World:
     assert donor_user is not None
     donors.link_account(fund_admin, other, donor_user.email)
     contribution = bank_transfer(donor, actor=fund_admin)
-    refund = contributions.request_refund(
+    refund = refunds.request_refund(
         fund_admin, contribution, Money(100, "USD"), "Paid twice by mistake."
     )
     pledge = pledges.record_pledge(

@@ -70,5 +70,5 @@ def test_fifty_offers_at_once_against_money_for_ten_make_exactly_ten(committed) 
     refusals = [o for o in outcomes if o != "ok"]
     assert all("available to commit" in o for o in refusals), refusals[:3]
     balances = ledger.balances()
-    assert balances.available == 0
-    assert balances.committed == COST * 10
+    assert balances.available.is_zero
+    assert balances.committed == Money(COST * 10, "USD")

@@ -127,7 +127,7 @@ def test_an_offer_the_fund_cannot_cover_is_refused() -> None:
             None, application, offers.AwardData(application.airfare, 14, application.terminal)
         )
     assert application.status is S.UNDER_REVIEW
-    assert ledger.balances().committed == 0
+    assert ledger.balances().committed.is_zero
 
 
 def test_an_offer_above_the_four_eyes_amount_needs_another_administrator(funded) -> None:

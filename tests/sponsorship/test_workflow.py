@@ -163,11 +163,11 @@ def test_an_offer_commits_the_award_and_declining_releases_it(cast) -> None:
     application = offered(apply(call, who))
     award = offers.award_of(application)
     assert award.total == Money(180_000 + 14 * 40_000 + 15_000, "USD")
-    reserved = award.total.amount + ledger.support_cost(award.total.amount, 1300, reserve=True)
+    reserved = award.total + ledger.support_cost(award.total, 1300, reserve=True)
     assert ledger.balances().committed == reserved
     applications.move(who.focal_point, application, S.DECLINED)
-    assert ledger.balances().committed == 0
-    assert ledger.balances().available == 10_000_000
+    assert ledger.balances().committed.is_zero
+    assert ledger.balances().available == Money(10_000_000, "USD")
 
 
 def test_an_unanswered_offer_expires_and_releases_its_money(cast, now) -> None:
@@ -179,7 +179,7 @@ def test_an_unanswered_offer_expires_and_releases_its_money(cast, now) -> None:
         applications.move(who.focal_point, application, S.ACCEPTED)
     assert offers.expire_overdue() == [application]
     assert application.status is S.EXPIRED
-    assert ledger.balances().committed == 0
+    assert ledger.balances().committed.is_zero
 
 
 def test_settlement_releases_what_was_committed_and_not_spent(cast) -> None:
@@ -197,10 +197,10 @@ def test_settlement_releases_what_was_committed_and_not_spent(cast) -> None:
     released = offers.settle(admin, application)
     money = offers.money_of(application)
     spent = 150_000 + 575_000
-    assert money.spent == Money(spent + ledger.support_cost(spent, 1300), "USD")
+    assert money.spent == Money(spent, "USD") + ledger.support_cost(Money(spent, "USD"), 1300)
     assert money.outstanding == Money(0, "USD")
     assert released == money.committed - money.spent
-    assert ledger.balances().committed == 0
+    assert ledger.balances().committed.is_zero
 
 
 def test_a_no_show_releases_the_unspent_money_and_records_the_ticket_claim(cast) -> None:
@@ -215,7 +215,7 @@ def test_a_no_show_releases_the_unspent_money_and_records_the_ticket_claim(cast)
     assert application.status is S.SETTLED
     assert application.ticket_claim == "Claim the ticket from the Ministry"
     assert offers.money_of(application).spent.amount == 150_000 + 19_500
-    assert ledger.balances().committed == 0
+    assert ledger.balances().committed.is_zero
 
 
 def test_each_move_mails_the_focal_point_and_the_nominee_where_it_concerns_them(

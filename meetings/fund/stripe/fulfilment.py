@@ -70,6 +70,14 @@ def _id(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _stripe_charge(charge_id: str | None) -> dict[str, Any]:
+    """A charge we have not heard of, as Stripe has it (its metadata name our contribution)."""
+    try:
+        return gateway.retrieve_charge(str(charge_id))
+    except gateway.NotAtStripe:
+        raise UnknownPayment(f"no contribution of ours: charge {charge_id}") from None
+
+
 def _is_latest(contribution: Contribution, session_id: str | None) -> bool:
     latest = references.latest(contribution, K.CHECKOUT_SESSION)
     return latest is None or latest == session_id
@@ -163,13 +171,11 @@ def _refund(event: dict[str, Any], refund: dict[str, Any]) -> Contribution:
         else references.contribution_of(
             STRIPE, _id(refund.get("charge")), _id(refund.get("payment_intent"))
         )
-        or _by_metadata(refund)
     )
-    if contribution is None:
-        raise UnknownPayment(f"no contribution of ours: refund {refund.get('id')}")
-    lock_contribution(contribution)
-    if contribution.status not in HAS_ARRIVED:
-        contribution = _charged(event, gateway.retrieve_charge(str(_id(refund.get("charge")))))
+    if contribution is not None and contribution.status in HAS_ARRIVED:
+        lock_contribution(contribution)
+    else:  # a refund of a payment we have not heard of yet: Stripe's charge says whose it is
+        contribution = _charged(event, _stripe_charge(_id(refund.get("charge"))))
     facts.refund_reported(contribution, refund)
     return contribution
 
@@ -182,7 +188,7 @@ def _dispute(event: dict[str, Any], dispute: dict[str, Any]) -> Contribution:
         contribution = known
         lock_contribution(contribution)
     else:  # a dispute of a payment we have not heard of yet: Stripe's charge says whose it is
-        contribution = _charged(event, gateway.retrieve_charge(str(_id(dispute.get("charge")))))
+        contribution = _charged(event, _stripe_charge(_id(dispute.get("charge"))))
     facts.dispute_reported(contribution, dispute)
     return contribution
 

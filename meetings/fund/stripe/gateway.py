@@ -35,6 +35,10 @@ class PaymentServiceError(DomainError):
     status_code = 502
 
 
+class NotAtStripe(PaymentServiceError):
+    """Stripe has no such object (of this account and mode)."""
+
+
 def configured() -> bool:
     """Whether card payments are offered (a secret key is set)."""
     return bool(current_app.config.get("STRIPE_SECRET_KEY"))
@@ -71,7 +75,8 @@ def _call(what: str, function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]
         return _plain(function(*args, **kwargs))
     except stripe.StripeError as error:
         log.warning("Stripe %s failed: %s", what, error)
-        raise PaymentServiceError(
+        kind = NotAtStripe if getattr(error, "http_status", None) == 404 else PaymentServiceError
+        raise kind(
             _(
                 "The payment service did not accept the request (%(reason)s). Nothing was "
                 "charged or refunded; please try again.",
