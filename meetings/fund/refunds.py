@@ -74,13 +74,17 @@ def refundable(contribution: Contribution) -> Money:
 
 
 def _hold_for(contribution: Contribution, minor: int) -> Money:
-    """What a refund of ``minor`` holds back: at least the USD value it will be booked at,
-    whatever is refunded before it (rounded up)."""
+    """What a refund of ``minor`` holds back: its share of the contribution's USD value rounded
+    up (at least what it will be booked at, whatever is refunded before it); the refund that
+    gives back the last of the contribution holds exactly what is left of its value."""
+    before = contributions.refunded_minor(contribution, *LIVE)
+    if before + minor >= contribution.amount.amount:
+        left = (contribution.usd_amount_minor or 0) - usd_share(contribution, before)
+        return Money(max(1, left), "USD")
     return Money(max(1, usd_share_up(contribution, minor)), "USD")
 
 
-def _hold(actor: User | None, contribution: Contribution, refund: Refund) -> None:
-    hold = _hold_for(contribution, refund.amount.amount)
+def _hold(actor: User | None, contribution: Contribution, refund: Refund, hold: Money) -> None:
     refund.held_usd_minor = hold.amount
     db.session.flush()
     ledger.post(
@@ -153,7 +157,7 @@ def request_refund(actor: User, contribution: Contribution, amount: Money, reaso
     db.session.add(refund)
     db.session.flush()
     record(actor, "refund.requested", refund, after={"amount": str(amount)}, reason=refund.reason)
-    _hold(actor, contribution, refund)
+    _hold(actor, contribution, refund, hold)
     if payments.provider(contribution.method).refunds_at_once:
         succeed(actor, refund)
     return refund
@@ -259,12 +263,13 @@ def made_at_provider(contribution: Contribution, amount: Money, *, reason: str) 
     """A refund the provider reports that we did not ask for (made in its dashboard): recorded,
     and held back until it succeeds. It may take the available balance below zero: the money
     has gone already."""
+    hold = _hold_for(contribution, amount.amount)
     refund = Refund(contribution_id=contribution.id, amount=amount, reason=reason[:2000])
     db.session.add(refund)
     db.session.flush()
     record(None, "refund.reported", refund, after={"amount": str(amount)}, reason=reason)
     ledger.lock()
-    _hold(None, contribution, refund)
+    _hold(None, contribution, refund, hold)
     return refund
 
 
