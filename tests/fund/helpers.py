@@ -52,7 +52,10 @@ def entries(found: Contribution, *kinds: LedgerKind) -> list[tuple[LedgerKind, i
     query = sa.select(LedgerEntry).where(LedgerEntry.contribution_id == found.id)
     if kinds:
         query = query.where(LedgerEntry.kind.in_(kinds))
-    return [(e.kind, e.usd_amount_minor) for e in db.session.scalars(query.order_by(LedgerEntry.sequence))]
+    return [
+        (e.kind, e.usd_amount_minor)
+        for e in db.session.scalars(query.order_by(LedgerEntry.sequence))
+    ]
 
 
 def usd(minor: int) -> Money:

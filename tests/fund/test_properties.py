@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from meetings.auth.models import Role
 from meetings.errors import DomainError
 from meetings.extensions import db
-from meetings.fund import checkout, commitments, contributions, fulfilment, ledger
+from meetings.fund import checkout, commitments, fulfilment, ledger
 from meetings.fund.models import Contribution, LedgerEntry, LedgerKind
 from meetings.money import Money
 from tests.factories.auth import make_user

@@ -184,7 +184,9 @@ def test_a_refunds_hold_covers_the_value_it_is_booked_at_whatever_the_rounding(
     found = bank_transfer(amount=Money(1_000, "JPY"))
     usd_value = found.usd_amount_minor
     admin = _admin()
-    made = [refunds.request_refund(admin, found, Money(n, "JPY"), "thirds") for n in (333, 333, 334)]
+    made = [
+        refunds.request_refund(admin, found, Money(n, "JPY"), "thirds") for n in (333, 333, 334)
+    ]
     assert all(r.held_usd_minor >= (r.usd_amount_minor or 0) for r in made)
     assert sum(r.usd_amount_minor or 0 for r in made) == usd_value
     assert ledger.balances().held == usd(0)

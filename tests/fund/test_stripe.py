@@ -353,9 +353,7 @@ def test_every_order_of_a_payments_events_ends_in_the_same_state(
     ] + ([(K.DISPUTE_REVERSED, 7_500)] if won else [])
     assert sorted(entries(found)) == sorted(expected)
     spent_on_fees = FEE_ON_100 + 1_500
-    assert ledger.balances().available == usd(
-        (7_500 if won else 0) - spent_on_fees
-    )
+    assert ledger.balances().available == usd((7_500 if won else 0) - spent_on_fees)
 
 
 # --- refunds through the API ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from meetings.errors import DomainError
 from meetings.fund import references
-from meetings.fund.models import Contribution, PaymentMethod, ReferenceKind
+from meetings.fund.models import Contribution, ContributionStatus, PaymentMethod, ReferenceKind
 from meetings.fund.stripe import gateway
 from meetings.fund.stripe.amounts import to_stripe
 from meetings.urls import external_url
@@ -54,7 +54,8 @@ def open_checkout(contribution: Contribution) -> str:
         last = gateway.retrieve_checkout_session(sessions[-1].reference)
         if last.get("status") == "open" and last.get("url"):
             return str(last["url"])
-        if last.get("status") == "complete":
+        failed = contribution.status is ContributionStatus.FAILED
+        if last.get("status") == "complete" and not failed:
             raise DomainError(_("This payment was already made. Thank you."))
     # The first session's key is the form's own, so that a double click opens one session; a
     # later one (the last expired) is keyed by its number.
