@@ -91,13 +91,21 @@ def funds_moved(
     contribution: Contribution,
     dispute: Dispute,
     movement: settlement.Movement,
+    *,
+    withdrawn: Money | None = None,
 ) -> None:
-    """The provider withdrew the disputed money (gross below zero) or reinstated it: booked
-    once, at the operational rate the contribution was received at, with the dispute fee."""
+    """The provider withdrew the disputed money (gross below zero) or reinstated it — all of
+    it when the dispute is won, or, when it is lost on a payment refunded in part, what had been
+    refunded already: booked once, at the operational rate the contribution was received at,
+    with the dispute fee. ``withdrawn`` is the gross the provider withdrew for the dispute: a
+    reinstatement gives back that part of the disputed amount."""
     withdrawal = movement.gross.amount < 0
     kind = LedgerKind.DISPUTE_WITHDRAWN if withdrawal else LedgerKind.DISPUTE_REVERSED
     source = f"dispute:{dispute.id}:{movement.reference}"
-    usd = max(1, usd_share(contribution, dispute.amount.amount))
+    disputed = dispute.amount.amount
+    if not withdrawal and withdrawn is not None and withdrawn.amount:
+        disputed = disputed * abs(movement.gross.amount) // abs(withdrawn.amount)
+    usd = max(1, usd_share(contribution, disputed))
     if settlement.recorded(provider, movement.reference) is not None:
         return
     ledger.lock()
@@ -106,7 +114,7 @@ def funds_moved(
             kind,
             Money(usd, "USD"),
             actor=None,
-            original=dispute.amount,
+            original=Money(disputed, dispute.amount.currency),
             contribution=contribution,
             dispute=dispute,
             earmark=earmarks.of_contribution(contribution),

@@ -167,3 +167,25 @@ def test_a_movement_reported_twice_is_booked_once(client, stripe: StripeServer) 
         assert signed_post(client, stripe, event).status_code == 200
     assert entries(contribution(), K.PAYMENT_FEE) == [(K.PAYMENT_FEE, 320)]
     assert Money(320, "USD") == ledger.balances().fees
+
+
+def test_a_chargeback_lost_on_a_payment_refunded_in_part_never_takes_more_than_the_gift(
+    client, stripe: StripeServer
+) -> None:
+    """Found by the state machine: USD 100 given, 25 refunded, then a chargeback of the whole
+    100 — Stripe takes 100 while it is open and gives the 25 back when it is lost."""
+    found = _paid(client, stripe)
+    session_id = session_of(found)
+    stripe.refund(session_id, 2_500)
+    dispute = stripe.dispute(session_id)
+    stripe.deliver()
+    assert ledger.balances().given == usd(10_000 - 2_500 - 10_000)
+    stripe.close_dispute(dispute["id"], won=False)
+    assert [e["type"] for e in stripe.queued] == [
+        "charge.dispute.funds_reinstated",
+        "charge.dispute.closed",
+    ]
+    stripe.deliver()
+    assert contribution().status is ContributionStatus.DISPUTE_LOST
+    assert ledger.balances().given == usd(0)
+    assert entries(contribution(), K.DISPUTE_REVERSED) == [(K.DISPUTE_REVERSED, 2_500)]

@@ -218,8 +218,9 @@ def dispute_reported(contribution: Contribution, dispute: dict[str, Any]) -> Non
         status=status,
         reason=str(dispute.get("reason") or ""),
     )
-    for transaction in dispute.get("balance_transactions") or []:
-        found = movement(transaction)
-        if found is not None and found.gross.amount != 0:
-            disputes.funds_moved(STRIPE, contribution, record, found)
+    moved = [m for m in map(movement, dispute.get("balance_transactions") or []) if m]
+    withdrawn = next((m.gross for m in moved if m.gross.amount < 0), None)
+    for found in moved:
+        if found.gross.amount != 0:
+            disputes.funds_moved(STRIPE, contribution, record, found, withdrawn=withdrawn)
     contributions.settle_status(None, contribution, reason=str(_("dispute")))

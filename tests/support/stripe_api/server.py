@@ -541,28 +541,34 @@ class StripeServer:
         self._withdraw(dispute)
 
     def close_dispute(self, dispute_id: str, *, won: bool) -> None:
-        """The dispute ends. A chargeback won gives the money back (funds_reinstated); an
-        inquiry closes as warning_closed whichever way (nothing was taken)."""
+        """The dispute ends. A chargeback won gives the money back (funds_reinstated); one lost
+        on a payment refunded in part gives back what was refunded already, so that no more
+        than the payment is ever taken back (Stripe's rule for disputes on partially refunded
+        payments); an inquiry closes as warning_closed whichever way (nothing was taken)."""
         with self.lock:
             dispute = self.disputes[dispute_id]
+            charge = self.charges[dispute["charge"]]
             inquiry = dispute["status"].startswith("warning_")
             dispute["status"] = "warning_closed" if inquiry else "won" if won else "lost"
-            reinstated = not inquiry and won
-            if reinstated:
+            back = 0
+            if not inquiry:
+                overlap = dispute["amount"] + charge["amount_refunded"] - charge["amount"]
+                back = dispute["amount"] if won else max(0, min(overlap, dispute["amount"]))
+            if back:
                 withdrawn = dispute["balance_transactions"][0]
-                fee = -self.dispute_fee if self.dispute_fee_returned else 0
+                cents = -withdrawn["amount"] * back // dispute["amount"]
+                fee = -self.dispute_fee if (won and self.dispute_fee_returned) else 0
+                rate = withdrawn["exchange_rate"]
                 transaction = self._book(
                     "adjustment",
                     "dispute_reversal",
-                    -withdrawn["amount"],
+                    cents,
                     fee,
                     dispute_id,
-                    Decimal(str(withdrawn["exchange_rate"]))
-                    if withdrawn["exchange_rate"]
-                    else None,
+                    Decimal(str(rate)) if rate else None,
                 )
                 dispute["balance_transactions"].append(public(transaction))
-        if reinstated:
+        if back:
             self.emit("charge.dispute.funds_reinstated", dispute)
         self.emit("charge.dispute.closed", dispute)
 
