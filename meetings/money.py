@@ -27,6 +27,8 @@ from meetings.db import MinorUnits
 from meetings.errors import DomainError
 
 CODE_PATTERN = re.compile(r"^[A-Z]{3}$")
+# What a 64-bit column holds: no amount typed in a form may come near it.
+MAX_MINOR_UNITS = 2**63 - 1
 
 
 @dataclass(frozen=True, order=False)
@@ -170,7 +172,10 @@ def parse_amount(text: str, currency: str, *, field: str = "amount") -> Money:
                 n=exponent,
             )
         raise DomainError(message, field=field)
-    return Money(int(value.scaleb(exponent).to_integral_value()), code)
+    minor = int(value.scaleb(exponent).to_integral_value())
+    if abs(minor) > MAX_MINOR_UNITS:
+        raise DomainError(_("That amount is too large; check it."), field=field)
+    return Money(minor, code)
 
 
 def _decimal(text: str) -> Decimal | None:

@@ -8,6 +8,7 @@ migrations, so the migrations are tested on every run.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,24 @@ def _test_transaction(request: pytest.FixtureRequest) -> Iterator[None]:
         mail.outbox.clear()
         sent_mail.committed.clear()
         yield
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """The address of a new, empty database of the same kind as the suite's (removed after)."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'elsewhere.sqlite3'}"
+        return
+    name = f"elsewhere_{secrets.token_hex(4)}"
+    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield sa.engine.make_url(database_url).set(database=name).render_as_string(False)
+    finally:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        server.dispose()
 
 
 @pytest.fixture

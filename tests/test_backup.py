@@ -4,9 +4,7 @@ elsewhere has every row and every document; orphans of a dead process are swept.
 from __future__ import annotations
 
 import os
-import secrets
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,21 +34,9 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def elsewhere(tmp_path: Path, database_url: str) -> Iterator[str]:
+def elsewhere(empty_database: str) -> str:
     """An empty database of the same kind as the suite's, to restore into."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-        return
-    name = f"restore_{secrets.token_hex(4)}"
-    server = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield sa.engine.make_url(database_url).set(database=name).render_as_string(False)
-    finally:
-        with server.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        server.dispose()
+    return empty_database
 
 
 @pytest.mark.concurrency

@@ -14,7 +14,11 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
 from meetings.errors import DomainError
 from meetings.extensions import db
-from meetings.money import Money
+from meetings.money import Money, format_money
+
+# The highest DSA rate the UN publishes is a few hundred dollars a day: anything above this is
+# a typing slip (and twenty digits would overflow the column).
+MAXIMUM_DAILY_RATE = Money(1_000_000, "USD")
 from meetings.sponsorship.models import DsaRate
 
 
@@ -28,6 +32,14 @@ def set_rate(
         raise DomainError(_("Enter the city."), field="city")
     if daily_rate.currency != "USD" or daily_rate.amount <= 0:
         raise DomainError(_("Enter a daily rate in US dollars, above zero."), field="daily_rate")
+    if daily_rate > MAXIMUM_DAILY_RATE:
+        raise DomainError(
+            _(
+                "No daily subsistence allowance is above %(maximum)s; check the rate.",
+                maximum=format_money(MAXIMUM_DAILY_RATE),
+            ),
+            field="daily_rate",
+        )
     rate = db.session.scalar(
         sa.select(DsaRate).where(DsaRate.city == city, DsaRate.valid_from == valid_from)
     )

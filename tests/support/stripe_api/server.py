@@ -53,6 +53,16 @@ def _decimals(code: str) -> int:
     return 0 if code in ZERO_DECIMAL else 3 if code in THREE_DECIMAL else 2
 
 
+# US dollars bought by one unit of each currency, as the tests' Stripe converts by default.
+STANDARD_USD_PER = {
+    "eur": Decimal("1.2320"),
+    "chf": Decimal("1.0580"),
+    "jpy": Decimal("0.0094"),
+    "kwd": Decimal("3.3100"),
+    "nok": Decimal("0.1290"),
+}
+
+
 @dataclass
 class StripeServer:
     """The server's state; a test reads ``requests`` and calls the helpers below."""
@@ -69,15 +79,7 @@ class StripeServer:
     conversion_percent: Decimal = Decimal("1")
     dispute_fee: int = 1500
     dispute_fee_returned: bool = False
-    usd_per: dict[str, Decimal] = field(
-        default_factory=lambda: {
-            "eur": Decimal("1.2320"),
-            "chf": Decimal("1.0580"),
-            "jpy": Decimal("0.0094"),
-            "kwd": Decimal("3.3100"),
-            "nok": Decimal("0.1290"),
-        }
-    )
+    usd_per: dict[str, Decimal] = field(default_factory=lambda: dict(STANDARD_USD_PER))
     # What a new refund's status is at first: cards usually "succeeded" at once.
     refund_status: str = "succeeded"
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -631,3 +633,7 @@ class StripeServer:
             self.refund_status = "succeeded"
             self.api_version = API_VERSION
             self.dispute_fee_returned = False
+            # Pricing and conversion back to Stripe's standard, whatever the last test set.
+            self.fee_percent, self.fee_fixed = Decimal("2.9"), 30
+            self.conversion_percent, self.dispute_fee = Decimal("1"), 1500
+            self.usd_per = dict(STANDARD_USD_PER)
