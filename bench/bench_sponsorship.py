@@ -43,7 +43,9 @@ def _case(size: int, covered: int | None = None) -> tuple[int, list[int], int]:
 
         left = ledger.balances().available.amount
         reserve = left * 10_000 // 11_300
-        while reserve + ledger.support_cost(Money(reserve, "USD"), 1300, reserve=True).amount > left:
+        while (
+            reserve + ledger.support_cost(Money(reserve, "USD"), 1300, reserve=True).amount > left
+        ):
             reserve -= 1
         if reserve > 0:
             commitments.commit(

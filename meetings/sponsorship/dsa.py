@@ -15,11 +15,11 @@ from meetings.auth.permissions import Permission, require
 from meetings.errors import DomainError
 from meetings.extensions import db
 from meetings.money import Money, format_money
+from meetings.sponsorship.models import DsaRate
 
 # The highest DSA rate the UN publishes is a few hundred dollars a day: anything above this is
 # a typing slip (and twenty digits would overflow the column).
 MAXIMUM_DAILY_RATE = Money(1_000_000, "USD")
-from meetings.sponsorship.models import DsaRate
 
 
 def set_rate(

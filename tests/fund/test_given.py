@@ -96,7 +96,7 @@ def test_statements_donors_months_and_the_public_page_agree(app, operations) -> 
         months = queries.months()
         assert sum((m.given for m in months), usd(0)) == whole
         assert (months[-1].given_to_date if months else usd(0)) == whole
-        years = range(2016, date.today().year + 1)
+        years = range(2016, datetime.now(UTC).year + 1)
         for donor in donors:
             by_year = sum(
                 (receipts.statement(admin, donor.id, year).total for year in years), usd(0)

@@ -73,8 +73,12 @@ def _old_rows() -> None:
                 "source, description, occurred_on, recorded_at) VALUES (:id, "
                 "'contribution_received', 10000, :id, :source, 'Ana', :day, :now)"
             ),
-            {"id": number, "source": f"contribution:{number}:received", "day": date(2018, 6, 1),
-             "now": naive},
+            {
+                "id": number,
+                "source": f"contribution:{number}:received",
+                "day": date(2018, 6, 1),
+                "now": naive,
+            },
         )
     sql(
         sa.text(
@@ -112,8 +116,7 @@ def test_the_migration_moves_what_the_old_columns_held(tmp_path: Path, empty_dat
             db.session.commit()
             upgrade()
             references = {
-                (r.kind, r.reference): r
-                for r in db.session.scalars(sa.select(PaymentReference))
+                (r.kind, r.reference): r for r in db.session.scalars(sa.select(PaymentReference))
             }
             assert set(references) == {
                 (ReferenceKind.CHECKOUT_SESSION, "cs_1"),

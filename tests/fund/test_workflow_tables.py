@@ -35,7 +35,7 @@ def _walk(workflow, table, record, source, who: str, name: str) -> None:
     actor = _actor(who)
     for target in type(source):
         savepoint = db.session.begin_nested()
-        setattr(record, "status", source)
+        record.status = source
         db.session.flush()
         who_may = table.get((source, target), frozenset())
         allowed = (source, target) in table and (actor is None or KIND[who] in who_may)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from meetings.auth.models import Role, User
 from meetings.documents.storage import read_upload
 from meetings.extensions import db
-from meetings.fund import contributions, donors, pledges, refunds
+from meetings.fund import donors, pledges, refunds
 from meetings.mail import OutboxMessage
 from meetings.money import Money
 from meetings.reference.services import state_by_code
