@@ -83,22 +83,30 @@ def statement(actor: User, donor_id: int, year: int) -> Statement:
     donor = donor_by_id(actor, donor_id)
     if not 1900 <= year <= 9999:
         raise NotFound(_("There is no statement for this year."))
+    # The sums by contribution and kind first, then their contributions: a contribution's eager
+    # joins (donor, state, group) cannot sit in a GROUP BY on PostgreSQL.
     rows = db.session.execute(
-        sa.select(Contribution, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor))
-        .join(LedgerEntry, LedgerEntry.contribution_id == Contribution.id)
+        sa.select(
+            LedgerEntry.contribution_id, LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor)
+        )
+        .join(Contribution, LedgerEntry.contribution_id == Contribution.id)
         .where(
             Contribution.donor_id == donor.id,
             LedgerEntry.kind.in_(list(GIVEN_SIGNS)),
             LedgerEntry.occurred_on >= date(year, 1, 1),
             LedgerEntry.occurred_on <= date(year, 12, 31),
         )
-        .group_by(Contribution.id, LedgerEntry.kind)
+        .group_by(LedgerEntry.contribution_id, LedgerEntry.kind)
     ).all()
     sums: dict[int, dict[LedgerKind, int]] = {}
-    found: dict[int, Contribution] = {}
-    for contribution, kind, total in rows:
-        found[contribution.id] = contribution
-        sums.setdefault(contribution.id, {})[LedgerKind(kind)] = int(total or 0)
+    for contribution_id, kind, total in rows:
+        sums.setdefault(int(contribution_id), {})[LedgerKind(kind)] = int(total or 0)
+    found = {
+        contribution.id: contribution
+        for contribution in db.session.scalars(
+            sa.select(Contribution).where(Contribution.id.in_(list(sums)))
+        )
+    }
     lines = []
     for contribution_id, by_kind in sums.items():
         received = by_kind.get(LedgerKind.CONTRIBUTION_RECEIVED, 0)

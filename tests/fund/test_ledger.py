@@ -209,13 +209,14 @@ def test_every_balance_is_the_sum_of_its_entries() -> None:
     commitment = commit(100_000)
     commitments.disburse(None, commitment, usd(50_000), description="ticket")
     refunds.request_refund(fund_admin, contribution, usd(10_000), "overpaid")
-    sums = dict(
-        db.session.execute(
+    sums = {
+        kind: int(total)  # PostgreSQL sums a bigint column as numeric
+        for kind, total in db.session.execute(
             sa.select(LedgerEntry.kind, sa.func.sum(LedgerEntry.usd_amount_minor)).group_by(
                 LedgerEntry.kind
             )
         ).all()
-    )
+    }
     balances = ledger.balances()
     assert balances.received == usd(sums[LedgerKind.CONTRIBUTION_RECEIVED]) == usd(500_000)
     assert balances.refunded == usd(sums[LedgerKind.REFUND]) == usd(10_000)
