@@ -29,7 +29,9 @@ config.set_main_option(
 
 def run_migrations_offline():
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=get_metadata(), literal_binds=True
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=get_metadata(),
+        literal_binds=True,
     )
     with context.begin_transaction():
         context.run_migrations()

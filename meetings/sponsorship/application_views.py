@@ -106,7 +106,7 @@ def review(application_id: int) -> ResponseReturnValue:
             found,
             int(form.score.data or 0),
             form.comment.data or "",
-            private=bool(form.private.data),
+            message_to_state=form.message_to_state.data or "",
         ),
         success=_("Review saved."),
         then=_back(application_id),

@@ -114,7 +114,13 @@ def seed_sponsorship(users: dict[Role, User]) -> None:
             if final is S.ELIGIBLE:
                 continue
             WORKFLOW.move(None, application, S.UNDER_REVIEW)
-            reviews.review(admin, application, 4, "Complete; capital-based expert.", private=False)
+            reviews.review(
+                admin,
+                application,
+                4,
+                "Complete; capital-based expert.",
+                message_to_state="Your application is complete.",
+            )
             if final is S.UNDER_REVIEW:
                 continue
             data = offers.AwardData(application.airfare, application.dsa_days, application.terminal)

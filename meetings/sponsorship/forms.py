@@ -129,11 +129,23 @@ class DecisionForm(Form):
 class ReviewForm(Form):
     score = SelectField(
         _l("Score"),
-        choices=options((n, n) for n in ("5", "4", "3", "2", "1")),
-        description=_l("5 is strongest."),
+        choices=options(((n, n) for n in ("5", "4", "3", "2", "1")), blank=_l("Choose a score")),
+        description=_l("From 1 (weakest) to 5 (strongest)."),
+        validators=[DataRequired(_l("Choose a score from 1 to 5."))],
     )
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
-    private = BooleanField(_l("Private: never shown to the State"))
+    comment = TextAreaField(
+        _l("Assessment"),
+        description=_l("Read by the fund's administrators only."),
+        validators=[Optional(), Length(max=5000)],
+    )
+    message_to_state = TextAreaField(
+        _l("Message to the State"),
+        description=_l(
+            "Shown to the State's focal point on its application, without your name or score. "
+            "Leave it empty to tell the State nothing."
+        ),
+        validators=[Optional(), Length(max=5000)],
+    )
 
 
 class OfferForm(Form):

@@ -201,8 +201,9 @@ class Application(TimestampMixin, Base):
 
 
 class Review(Base):
-    """One fund administrator's score of an application, with a comment; a private comment is
-    never shown to the State."""
+    """One fund administrator's score of an application and assessment, read by fund
+    administrators only; a message to the State, written apart and on purpose, is all its focal
+    point reads of it."""
 
     __tablename__ = "sponsorship_review"
     __table_args__ = (
@@ -217,7 +218,7 @@ class Review(Base):
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     score: Mapped[int]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    private: Mapped[bool] = mapped_column(default=False)
+    message_to_state: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     reviewed_at: Mapped[datetime] = mapped_column(default=clock.stamp)
 
 

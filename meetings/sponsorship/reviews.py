@@ -1,5 +1,7 @@
-"""Reviews: several fund administrators score an application from 1 to 5 with a comment. A
-private comment is never shown to the State; nobody reviews the application of their own State."""
+"""Reviews: several fund administrators score an application from 1 to 5 with an assessment that
+only fund administrators read. What the State's focal point reads is a message to the State,
+written in its own field: sharing is never a box left ticked. Nobody reviews the application of
+their own State."""
 
 from __future__ import annotations
 
@@ -22,7 +24,12 @@ REVIEWABLE = (S.SUBMITTED, S.ELIGIBLE, S.UNDER_REVIEW)
 
 
 def review(
-    actor: User, application: Application, score: int, comment: str, *, private: bool
+    actor: User,
+    application: Application,
+    score: int,
+    comment: str,
+    *,
+    message_to_state: str = "",
 ) -> Review:
     require(actor, Permission.REVIEW_SPONSORSHIP)
     rules.check_not_own_state(actor, application)
@@ -40,11 +47,14 @@ def review(
         db.session.add(found)
     found.score = score
     found.comment = comment.strip()[:5000]
-    found.private = private
+    found.message_to_state = message_to_state.strip()[:5000]
     found.reviewed_at = clock.now()
     db.session.flush()
     record(
-        actor, "sponsorship_review.saved", application, after={"score": score, "private": private}
+        actor,
+        "sponsorship_review.saved",
+        application,
+        after={"score": score, "message_to_state": found.message_to_state},
     )
     return found
 
@@ -54,12 +64,12 @@ class ShownReview:
     reviewer: str
     score: int | None
     comment: str
-    private: bool
+    message_to_state: str
 
 
 def reviews_for(actor: User | None, application: Application) -> list[ShownReview]:
     """What ``actor`` may read of the reviews: everything for fund administrators; for the
-    State, the comments that are not private, without scores or names."""
+    State, the messages written to it, without scores, assessments or names."""
     rows = db.session.execute(
         sa.select(Review, User.full_name)
         .join(User, User.id == Review.reviewer_id)
@@ -67,9 +77,9 @@ def reviews_for(actor: User | None, application: Application) -> list[ShownRevie
         .order_by(Review.reviewed_at)
     ).all()
     if has_permission(actor, Permission.REVIEW_SPONSORSHIP):
-        return [ShownReview(name, r.score, r.comment, r.private) for r, name in rows]
+        return [ShownReview(name, r.score, r.comment, r.message_to_state) for r, name in rows]
     return [
-        ShownReview(str(_("The fund's administrators")), None, r.comment, False)
+        ShownReview(str(_("The fund's administrators")), None, "", r.message_to_state)
         for r, _name in rows
-        if not r.private and r.comment
+        if r.message_to_state
     ]

@@ -82,7 +82,8 @@ def test_register_approve_accredit_badge_and_list(
     delegate.get_by_role("link", name="Register for this meeting").click()
     delegate.get_by_label("Member State", exact=True).check()
     delegate.get_by_label("Which Member State").select_option(label="Ghana")
-    assert not delegate.get_by_label("Which non-governmental organization").is_visible()
+    # The page's script hides the other kinds' fields once it has run: wait for it, not a moment.
+    delegate.get_by_label("Which non-governmental organization").wait_for(state="hidden")
     delegate.get_by_label("Role in the delegation").select_option("adviser")
     delegate.get_by_label("Title", exact=True).select_option("Ms.")
     delegate.get_by_label("Given names (as in passport)").fill("Amina")

@@ -135,7 +135,8 @@ def test_apply_review_offer_accept_travel_attend_settle(
     admin.get_by_role("button", name="Mark eligible — Sierra Leone").click()
     admin.get_by_role("button", name="Start review — Sierra Leone").click()
     admin.get_by_label("Score").select_option("4")
-    admin.get_by_label("Comment").fill("Capital-based expert, complete file.")
+    admin.get_by_label("Assessment").fill("Capital-based expert, complete file.")
+    admin.get_by_label("Message to the State").fill("Your file is complete.")
     admin.get_by_role("button", name="Save review").click()
     admin.get_by_text("Review saved.").wait_for()
     admin.get_by_role("button", name="Propose the offer").click()
@@ -143,6 +144,8 @@ def test_apply_review_offer_accept_travel_attend_settle(
 
     focal.goto(application_url)
     assert focal.get_by_text("$2,500.00").is_visible()
+    assert focal.get_by_text("Your file is complete.").is_visible()
+    assert focal.get_by_text("Capital-based expert").count() == 0
     focal.get_by_role("button", name="Accept the offer — Sierra Leone").click()
     focal.get_by_text("The application is now “Accepted”.").wait_for()
 
@@ -167,8 +170,9 @@ def test_apply_review_offer_accept_travel_attend_settle(
     admin.get_by_text(re.compile(r"Settled: \$[\d,.]+ returned to the fund\.")).wait_for()
 
     facts = _fund_totals(admin)
-    assert facts["Committed to awards"] == "$0.00"
-    assert facts["Disbursed"] == "$2,450.00"
+    assert facts["Set aside for awards offered"] == "$0.00"
+    assert facts["Paid out for travel and allowances"] == "$2,450.00"
     assert facts["Programme support costs"] == "$318.50"
     spent = Decimal("2450.00") + Decimal("318.50")
-    assert _usd(facts["Available to commit"]) == _usd(before["Available to commit"]) - spent
+    available = "Available for new awards"
+    assert _usd(facts[available]) == _usd(before[available]) - spent

@@ -160,25 +160,30 @@ def test_an_administrator_cannot_decide_on_their_own_state(funded) -> None:
     admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
     donors.link_account(admin, donors.get_or_create_government(state_by_code("SL")), admin.email)
     with pytest.raises(PermissionDenied, match="another administrator"):
-        reviews.review(admin, application, 5, "mine", private=False)
+        reviews.review(admin, application, 5, "mine")
     with pytest.raises(PermissionDenied):
         offers.propose(
             admin, application, offers.AwardData(application.airfare, 14, application.terminal)
         )
 
 
-def test_a_private_comment_is_never_shown_to_the_state() -> None:
+def test_an_assessment_is_never_shown_to_the_state_only_a_message_written_to_it() -> None:
     call = make_call()
     who = applicant(call.meetings[0])
     application = apply(call, who)
     admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
-    reviews.review(admin, application, 4, "Strong candidate", private=False)
+    reviews.review(
+        admin, application, 4, "Strong candidate", message_to_state="Send the passport again"
+    )
     other = make_user(roles=[Role.FUND_ADMINISTRATOR])
-    reviews.review(other, application, 2, "Sponsored twice already", private=True)
+    reviews.review(other, application, 2, "Sponsored twice already")
     shown = reviews.reviews_for(who.focal_point, application)
-    assert [r.comment for r in shown] == ["Strong candidate"]
-    assert all(r.score is None for r in shown)
-    assert len(reviews.reviews_for(admin, application)) == 2
+    assert [r.message_to_state for r in shown] == ["Send the passport again"]
+    assert all(r.score is None and r.comment == "" for r in shown)
+    assert [r.comment for r in reviews.reviews_for(admin, application)] == [
+        "Strong candidate",
+        "Sponsored twice already",
+    ]
 
 
 def test_an_expired_offer_cannot_be_accepted(funded, now) -> None:

@@ -4,6 +4,7 @@ grow with the number of applications."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from meetings.extensions import db
 from meetings.money import Money
 from meetings.reference.models import State, UNStatus
 from meetings.sponsorship import reviews
-from meetings.sponsorship.models import Application
+from meetings.sponsorship.models import Application, Review
 from meetings.sponsorship.models import ApplicationStatus as S
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer
@@ -36,14 +37,16 @@ def case():
     mine = apply(call, sierra_leone)
     theirs = apply(call, nepal)
     admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
-    reviews.review(admin, mine, 3, "Ask for the passport again", private=False)
+    reviews.review(
+        admin, mine, 3, "Passport unclear", message_to_state="Ask for the passport again"
+    )
     other_admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
-    reviews.review(other_admin, mine, 2, "Doubtful nominee", private=True)
+    reviews.review(other_admin, mine, 2, "Doubtful nominee")
     db.session.commit()
     return call, sierra_leone, nepal, mine, theirs
 
 
-def test_a_focal_point_sees_only_its_states_applications_and_no_private_comment(
+def test_a_focal_point_sees_only_its_states_applications_and_no_assessment(
     client, login, case
 ) -> None:
     call, sierra_leone, _nepal, mine, theirs = case
@@ -51,6 +54,7 @@ def test_a_focal_point_sees_only_its_states_applications_and_no_private_comment(
     html = client.get(f"/sponsorship/applications/{mine.id}").get_data(as_text=True)
     assert "Ask for the passport again" in html
     assert "Doubtful nominee" not in html
+    assert "Passport unclear" not in html
     assert client.get(f"/sponsorship/applications/{theirs.id}").status_code == 404
     assert (
         client.get(f"/sponsorship/applications/{theirs.id}/documents/note_verbale").status_code
@@ -87,7 +91,7 @@ def test_a_delegate_reads_no_report(client, login, case) -> None:
     assert client.get(f"/sponsorship/reports/calls/{call.id}").status_code == 403
 
 
-def test_an_administrator_sees_private_comments_and_exports_formula_safe_csv(
+def test_an_administrator_reads_every_assessment_and_exports_formula_safe_csv(
     client, login, case
 ) -> None:
     call, _sl, _np, mine, _theirs = case
@@ -130,6 +134,33 @@ def test_a_focal_point_applies_through_the_form(client, login) -> None:
     application = db.session.scalars(sa.select(Application)).one()
     assert application.status is S.SUBMITTED
     assert application.airfare == Money(180_000, "USD")
+
+
+def test_a_review_has_no_default_score_and_its_assessment_stays_with_the_fund(
+    client, login
+) -> None:
+    call = make_call()
+    who = applicant(call.meetings[0], "SL")
+    application = under_review(apply(call, who))
+    admin = make_user(roles=[Role.FUND_ADMINISTRATOR])
+    db.session.commit()
+    login(admin)
+    url = f"/sponsorship/manage/applications/{application.id}"
+    page = client.get(url).get_data(as_text=True)
+    score = re.search(r'<select[^>]*id="score".*?</select>', page, re.S)
+    assert score is not None
+    assert 'required><option value="">' in score.group(0)
+    assert "selected" not in score.group(0)
+    refused = client.submit(f"{url}/review", {"comment": "Thin file"})
+    assert refused.status_code == 422
+    assert "Error: Choose a score from 1 to 5." in form_errors(refused)
+    assert "Thin file" in refused.get_data(as_text=True)  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+    saved = client.submit(f"{url}/review", {"score": "2", "comment": "Thin file"})
+    assert saved.status_code == 302
+    login(who.focal_point)
+    focal_page = client.get(f"/sponsorship/applications/{application.id}").get_data(as_text=True)
+    assert "Thin file" not in focal_page
 
 
 @pytest.mark.parametrize(
