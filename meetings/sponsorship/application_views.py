@@ -44,6 +44,7 @@ def _page(application_id: int, **forms: object) -> ResponseReturnValue:
         row=queries.rows([found])[0],
         award=award,
         awaiting_approval=offers.awaiting_approval(found, award),
+        award_committed=offers.committed_amount(award) if award else None,
         four_eyes=offers.four_eyes_threshold(),
         money=offers.money_of(found),
         available=ledger.available_for(offers.draws_on(found)),
@@ -131,9 +132,16 @@ def offer(application_id: int) -> ResponseReturnValue:
             ),
         ),
         success=lambda award: (
-            _("Offer made: %(total)s committed.", total=format_money(award.total))
+            _(
+                "Offer made: %(committed)s committed with the programme support cost.",
+                committed=format_money(offers.committed_amount(award)),
+            )
             if award.commitment_id
-            else _("Offer proposed: another administrator approves it.")
+            else _(
+                "Offer proposed: %(committed)s with the programme support cost. Another fund "
+                "administrator approves it before the money is committed.",
+                committed=format_money(offers.committed_amount(award)),
+            )
         ),
         then=_back(application_id),
     )

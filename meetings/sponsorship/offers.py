@@ -100,6 +100,11 @@ def propose(actor: User | None, application: Application, data: AwardData) -> Aw
     return award
 
 
+def committed_amount(award: Award) -> Money:
+    """The one figure shown for an award: what offering it sets aside, support cost included."""
+    return ledger.with_support_cost(award.total)
+
+
 def draws_on(application: Application) -> tuple[earmarks.Earmark, ...]:
     """The parts of the fund an award of ``application`` may be paid from."""
     return earmarks.for_meeting(application.meeting)

@@ -140,7 +140,7 @@ def test_apply_review_offer_accept_travel_attend_settle(
     admin.get_by_role("button", name="Save review").click()
     admin.get_by_text("Review saved.").wait_for()
     admin.get_by_role("button", name="Propose the offer").click()
-    admin.get_by_text(re.compile(r"Offer made: \$2,500\.00 committed\.")).wait_for()
+    admin.get_by_text(re.compile(r"Offer made: \$2,825\.00 committed")).wait_for()
 
     focal.goto(application_url)
     assert focal.get_by_text("$2,500.00").is_visible()

@@ -8,8 +8,9 @@ import pytest
 
 from meetings.auth.models import Role
 from meetings.errors import DomainError
+from meetings.extensions import db
 from meetings.fund import ledger
-from meetings.money import Money
+from meetings.money import Money, format_money
 from meetings.sponsorship import applications, offers
 from meetings.sponsorship.models import ApplicationStatus as S
 from tests.factories.auth import make_user
@@ -92,3 +93,32 @@ def test_an_offer_the_money_cannot_cover_is_refused_at_the_proposal_with_the_fig
     assert "$500.00 available to commit" in caught.value.message
     assert "plus programme support cost" in caught.value.message
     assert offers.award_of(application) is None
+
+
+def test_the_proposer_of_a_large_offer_is_told_it_waits_and_sees_one_amount_with_support_cost(
+    client, login
+) -> None:
+    """USD 6,000 (above the four-eyes amount): the proposer reads USD 6,780 with the support
+    cost and that another administrator approves, with no button that would refuse them; the
+    second administrator gets the button, and the same figure."""
+    bank_transfer(amount=usd(10_000_000))
+    call = make_call()
+    application = under_review(apply(call, applicant(call.meetings[0], "SL")))
+    first, second = (make_user(roles=[Role.FUND_ADMINISTRATOR]) for _ in range(2))
+    offers.propose(first, application, offers.AwardData(usd(600_000), 1, usd(0)))
+    award = offers.award_of(application)
+    assert award is not None
+    committed = offers.committed_amount(award)
+    assert committed == ledger.with_support_cost(award.total)
+    db.session.commit()
+    url = f"/sponsorship/manage/applications/{application.id}"
+    shown = format_money(committed)
+    login(first)
+    page = client.get(url).get_data(as_text=True)
+    assert f"Proposed: {shown} with the programme support cost" in page
+    assert "You proposed it: another fund administrator approves it." in page
+    assert "Approve and make the offer" not in page
+    login(second)
+    page = client.get(url).get_data(as_text=True)
+    assert f"Proposed: {shown} with the programme support cost" in page
+    assert "Approve and make the offer" in page
