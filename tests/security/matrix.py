@@ -36,6 +36,8 @@ DELEGATION_A = _row("login 404 ok  404 ok  404 404 ok")
 APPLICATION_A = _row("login 403 ok  404 403 403 403 ok")
 # A donor's receipts and statements: the donor's own accounts (not among the roles), the fund.
 DONOR_PAPERS = _row("login 404 404 404 404 ok  404 ok")
+# The nominee's own page of an award: the nominee (not among the roles) and nobody else.
+NOMINEE = _row("login 404 404 404 404 404 404 404")
 REPORTS = _row("login 403 403 403 403 ok  ok  ok")
 
 EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
@@ -111,6 +113,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("sponsorship_focal.apply", "GET"): FOCAL_POINT,
     ("sponsorship_focal.apply", "POST"): FOCAL_POINT,
     ("sponsorship_focal.application", "GET"): APPLICATION_A,
+    ("sponsorship_nominee.award", "GET"): NOMINEE,
     ("sponsorship_focal.document", "GET"): APPLICATION_A,
     ("sponsorship_focal.change_status", "POST"): APPLICATION_A,
     # only the State's focal point changes its application; an administrator may read it
