@@ -3,6 +3,8 @@ place and is accredited): registrations read only through here."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -63,6 +65,14 @@ def members_of(meeting: Meeting, state: State) -> list[Registration]:
             .order_by(Registration.family_name, Registration.given_names)
         )
     )
+
+
+def checked_in_at(registration_id: int | None) -> datetime | None:
+    """When the registration was checked in at the venue (its badge scanned or found by name)."""
+    if registration_id is None:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    return registration.checked_in_at if registration is not None else None
 
 
 def people(registration_ids: list[int]) -> dict[int, Registration]:

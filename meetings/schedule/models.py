@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -122,6 +122,11 @@ class Meeting(TimestampMixin, Base):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def starts_at(self) -> datetime:
+        """The first moment of the meeting's first day, in its own zone (aware)."""
+        return datetime.combine(self.start_date, time.min, tzinfo=self.zone)
 
     def days(self) -> list[date]:
         from datetime import timedelta

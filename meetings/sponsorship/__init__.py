@@ -27,7 +27,6 @@ def init_app(app: Flask) -> None:
         labels,
         manage_views,
         models,
-        nominee_views,
         views,
     )
     from meetings.sponsorship.audit import add_audit_subjects
@@ -38,7 +37,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(focal_views.bp)
     app.register_blueprint(manage_views.bp)
-    app.register_blueprint(nominee_views.bp)
     app.cli.add_command(cli)
     add_navigation(
         app,

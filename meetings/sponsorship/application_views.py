@@ -19,6 +19,7 @@ from meetings.sponsorship.forms import (
     DecisionForm,
     OfferForm,
     ReviewForm,
+    SettleForm,
 )
 from meetings.sponsorship.manage_views import bp
 from meetings.sponsorship.models import (
@@ -35,8 +36,9 @@ def _page(application_id: int, **forms: object) -> ResponseReturnValue:
     forms.setdefault("review_form", ReviewForm(formdata=None))
     forms.setdefault("offer_form", _offer_form(found, award))
     forms.setdefault("ticket_form", AmountForm(formdata=None))
-    forms.setdefault("dsa_form", AmountForm(formdata=None))
+    forms.setdefault("dsa_form", _dsa_form(award))
     forms.setdefault("top_up_form", AmountForm(formdata=None))
+    forms.setdefault("settle_form", SettleForm(formdata=None))
     return render_template(
         "sponsorship/manage/application.html",
         application=found,
@@ -47,6 +49,7 @@ def _page(application_id: int, **forms: object) -> ResponseReturnValue:
         award_committed=offers.committed_amount(award) if award else None,
         four_eyes=offers.four_eyes_threshold(),
         money=offers.money_of(found),
+        attendance=offers.attendance(found),
         available=ledger.available_for(offers.draws_on(found)),
         waiting_increase=offers.waiting_increase(award),
         reviews=reviews.reviews_for(actor, found),
@@ -64,6 +67,14 @@ def _offer_form(application: Application, award: Award | None) -> OfferForm:
     form.airfare.data = format_amount(Money(source.airfare_minor, "USD"))
     form.dsa_days.data = source.dsa_days
     form.terminal.data = format_amount(Money(source.terminal_minor, "USD"))
+    return form
+
+
+def _dsa_form(award: Award | None) -> AmountForm:
+    """Prefilled with what the award set aside for the DSA and terminal expenses."""
+    form = AmountForm(formdata=None)
+    if award is not None:
+        form.amount.data = format_amount(award.dsa + award.terminal)
     return form
 
 
@@ -239,13 +250,16 @@ def no_show(application_id: int) -> ResponseReturnValue:
 def settle(application_id: int) -> ResponseReturnValue:
     actor = current_account()
     found = applications.get_application(actor, application_id)
-    return act(
+    form = SettleForm()
+    done = submit_form(
+        form,
         lambda: offers.settle(actor, found),
         success=lambda released: _(
             "Settled: %(amount)s returned to the fund.", amount=format_money(released)
         ),
-        back=_back(application_id),
+        then=_back(application_id),
     )
+    return done or _page(application_id, settle_form=form)
 
 
 @bp.get("/applications/<int:application_id>/documents/<name>")

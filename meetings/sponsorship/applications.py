@@ -24,7 +24,13 @@ from meetings.registration.services import ParticipantData
 from meetings.sponsorship import rules
 from meetings.sponsorship.models import Application, SponsorshipCall
 from meetings.sponsorship.models import ApplicationStatus as S
-from meetings.sponsorship.workflow import NEEDS_REASON, THROUGH_SERVICE, WORKFLOW
+from meetings.sponsorship.workflow import (
+    ATTENDANCE,
+    NEEDS_REASON,
+    THROUGH_SERVICE,
+    WORKFLOW,
+    attendance_open,
+)
 
 DOCUMENTS = ("note_verbale", "nomination_form", "passport_copy")
 
@@ -186,8 +192,14 @@ def move(actor: User, application: Application, target: S, *, reason: str = "") 
 
 
 def targets(actor: User | None, application: Application) -> list[S]:
-    """The moves ``actor`` may make from a button (money-bearing ones have their own forms)."""
-    return [t for t in WORKFLOW.targets(actor, application) if t not in THROUGH_SERVICE]
+    """The moves ``actor`` may make from a button (money-bearing ones have their own forms;
+    attendance only once the meeting has begun)."""
+    now = clock.now()
+    return [
+        t
+        for t in WORKFLOW.targets(actor, application)
+        if t not in THROUGH_SERVICE and (t not in ATTENDANCE or attendance_open(application, now))
+    ]
 
 
 # --- reading -------------------------------------------------------------------------------------

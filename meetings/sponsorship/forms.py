@@ -126,6 +126,15 @@ class DecisionForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
+class SettleForm(Form):
+    confirm = BooleanField(
+        _l("Yes: return what is still set aside to the fund and close this award"),
+        validators=[
+            DataRequired(_l("Tick the box to settle: nothing more can be paid afterwards."))
+        ],
+    )
+
+
 class ReviewForm(Form):
     score = SelectField(
         _l("Score"),

@@ -76,5 +76,5 @@ def status_changed(application: Application, target: S, reason: str) -> None:
         nominee=nominee,
         target=target,
         reason=reason,
-        link=external_url("sponsorship_nominee.award", application_id=application.id),
+        link=external_url("sponsorship.award", application_id=application.id),
     )

@@ -14,7 +14,7 @@ a claim.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,11 +29,11 @@ from meetings.extensions import db
 from meetings.fund import commitments, earmarks, ledger
 from meetings.fund.models import Commitment
 from meetings.money import Money, require_usd
-from meetings.registration.nominees import is_accredited
+from meetings.registration.nominees import checked_in_at, is_accredited
 from meetings.sponsorship import dsa, rules
 from meetings.sponsorship.models import Application, Award, AwardIncrease
 from meetings.sponsorship.models import ApplicationStatus as S
-from meetings.sponsorship.workflow import WORKFLOW
+from meetings.sponsorship.workflow import WORKFLOW, attendance_open
 
 ENDS_OFFER = frozenset({S.DECLINED, S.EXPIRED, S.REJECTED, S.WITHDRAWN, S.CANCELLED})
 
@@ -299,6 +299,23 @@ def _commit_increase(actor: User | None, application: Application, increase: Awa
         "sponsorship_award.increased",
         award_of(application),
         after={"increase_minor": increase.amount_minor},
+    )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """What the page knows of the nominee's attendance before anyone records it."""
+
+    opens_on: date
+    is_open: bool
+    checked_in_at: datetime | None
+
+
+def attendance(application: Application) -> Attendance:
+    return Attendance(
+        opens_on=application.meeting.start_date,
+        is_open=attendance_open(application, clock.now()),
+        checked_in_at=checked_in_at(application.registration_id),
     )
 
 

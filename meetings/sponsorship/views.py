@@ -1,5 +1,6 @@
-"""Reports anyone who pays for or runs the fund may read: aggregates per call and per meeting,
-never an application of one State."""
+"""Pages any signed-in person may ask for, each deciding who may read it: reports for those who
+pay for or run the fund (aggregates per call and per meeting, never an application of one State),
+and the nominee's own page about the award offered to them."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from flask_login import login_required
 
 from meetings.auth.current import current_account
 from meetings.schedule.services import visible_meeting
-from meetings.sponsorship import calls, charts, queries
+from meetings.sponsorship import calls, charts, nominee, queries
 from meetings.sponsorship.models import Application
 
-bp = Blueprint("sponsorship", __name__, url_prefix="/sponsorship/reports")
+bp = Blueprint("sponsorship", __name__, url_prefix="/sponsorship")
 
 
-@bp.get("/calls/<int:call_id>")
+@bp.get("/reports/calls/<int:call_id>")
 @login_required
 def call_report(call_id: int) -> ResponseReturnValue:
     found = calls.get_call(call_id)
@@ -29,7 +30,7 @@ def call_report(call_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.get("/calls/<int:call_id>/chart.svg")
+@bp.get("/reports/calls/<int:call_id>/chart.svg")
 @login_required
 def call_chart(call_id: int) -> ResponseReturnValue:
     found = calls.get_call(call_id)
@@ -37,7 +38,7 @@ def call_chart(call_id: int) -> ResponseReturnValue:
     return charts.svg_response(charts.by_region(data))
 
 
-@bp.get("/meetings/<code>")
+@bp.get("/reports/meetings/<code>")
 @login_required
 def meeting_report(code: str) -> ResponseReturnValue:
     actor = current_account()
@@ -52,7 +53,7 @@ def meeting_report(code: str) -> ResponseReturnValue:
     )
 
 
-@bp.get("/meetings/<code>/chart.svg")
+@bp.get("/reports/meetings/<code>/chart.svg")
 @login_required
 def meeting_chart(code: str) -> ResponseReturnValue:
     actor = current_account()
@@ -61,9 +62,21 @@ def meeting_chart(code: str) -> ResponseReturnValue:
     return charts.svg_response(charts.by_region(data))
 
 
-@bp.get("")
+@bp.get("/reports")
 @login_required
 def index() -> ResponseReturnValue:
     actor = current_account()
     queries.require_report_reader(actor)
     return render_template("sponsorship/reports.html", calls=calls.calls())
+
+
+@bp.get("/award/<int:application_id>")
+@login_required
+def award(application_id: int) -> ResponseReturnValue:
+    found = nominee.award_for(current_account(), application_id)
+    return render_template(
+        "sponsorship/nominee/award.html",
+        found=found,
+        application=found.application,
+        award=found.award,
+    )

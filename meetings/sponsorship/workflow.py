@@ -12,6 +12,9 @@ audited and mailed to the focal points (and the nominee where it concerns them).
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from meetings import clock
@@ -68,6 +71,14 @@ NEEDS_REASON = frozenset({S.INCOMPLETE, S.REJECTED, S.CANCELLED})
 THROUGH_SERVICE = frozenset({S.OFFERED, S.TRAVEL_BOOKED, S.SETTLED, S.NO_SHOW})
 
 
+# Moves that say whether the nominee came: only once the meeting has begun.
+ATTENDANCE = frozenset({S.ATTENDED, S.NO_SHOW})
+
+
+def attendance_open(application: Application, now: datetime) -> bool:
+    return now >= application.meeting.starts_at
+
+
 def kinds(actor: User, application: Application) -> frozenset[str]:
     found: set[str] = set()
     if acts_for(actor, state_id=application.state_id):
@@ -85,6 +96,13 @@ def _check(actor: User | None, application: Application, source: S, target: S) -
         application.submitted_at = now
     if target is S.ACCEPTED and application.reply_by is not None and now > application.reply_by:
         raise DomainError(_("The offer expired: it was not answered in time."))
+    if target in ATTENDANCE and not attendance_open(application, now):
+        raise DomainError(
+            _(
+                "Attendance is recorded once the meeting has begun (%(day)s).",
+                day=format_date(application.meeting.start_date),
+            )
+        )
 
 
 def _notify(application: Application, source: S, target: S, reason: str) -> None:

@@ -102,7 +102,7 @@ def _usd(text: str) -> Decimal:
 
 
 def test_apply_review_offer_accept_travel_attend_settle(
-    browser, live_server, sponsorship_case, in_app, tmp_path: Path
+    browser, live_server, sponsorship_case, in_app, tmp_path: Path, monkeypatch
 ) -> None:
     document = tmp_path / "document.pdf"
     document.write_bytes(PDF)
@@ -161,12 +161,22 @@ def test_apply_review_offer_accept_travel_attend_settle(
     travel.get_by_label("Ticket reference").fill("TKT-SL-001")
     travel.get_by_role("button", name="Record the ticket").click()
     admin.get_by_text("Travel booked; the ticket is paid out.").wait_for()
+    # Before the meeting nobody can say the nominee attended; on its first day, they can.
+    admin.get_by_text("Attendance can be recorded from").wait_for()
+    assert admin.get_by_role("button", name="Record attendance — Sierra Leone").count() == 0
+    during = clock.now() + timedelta(days=41)  # the meeting runs from day 40 to day 44
+    monkeypatch.setattr(clock, "now", lambda: during)
+    admin.reload()
+    admin.get_by_text("No check-in is recorded for the nominee.").wait_for()
     admin.get_by_role("button", name="Record attendance — Sierra Leone").click()
     dsa_form = admin.locator("form[action$='/dsa']")
     dsa_form.get_by_label("Amount").fill("1,300.00")
     dsa_form.get_by_role("button", name="Record the payment").click()
     admin.get_by_text("DSA paid.").wait_for()
-    admin.get_by_role("button", name="Settle: release what was not spent").click()
+    admin.get_by_role("button", name="Settle the award").click()
+    admin.get_by_text("Tick the box to settle").first.wait_for()  # it asks first
+    admin.get_by_label("Yes: return what is still set aside").check()
+    admin.get_by_role("button", name="Settle the award").click()
     admin.get_by_text(re.compile(r"Settled: \$[\d,.]+ returned to the fund\.")).wait_for()
 
     facts = _fund_totals(admin)

@@ -113,7 +113,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("sponsorship_focal.apply", "GET"): FOCAL_POINT,
     ("sponsorship_focal.apply", "POST"): FOCAL_POINT,
     ("sponsorship_focal.application", "GET"): APPLICATION_A,
-    ("sponsorship_nominee.award", "GET"): NOMINEE,
+    ("sponsorship.award", "GET"): NOMINEE,
     ("sponsorship_focal.document", "GET"): APPLICATION_A,
     ("sponsorship_focal.change_status", "POST"): APPLICATION_A,
     # only the State's focal point changes its application; an administrator may read it

@@ -3,7 +3,7 @@ money each move commits, releases or spends."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,6 +18,7 @@ from meetings.sponsorship.models import ApplicationStatus as S
 from meetings.sponsorship.workflow import TRANSITIONS, WORKFLOW
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer
+from tests.factories.registration import DURING_REGISTRATION
 from tests.factories.sponsorship import accredit, applicant, apply, make_call, offered
 
 # How to bring an application into each state (moves made by the system, money included).
@@ -80,9 +81,17 @@ WHO = {
 }
 
 
-def _walk(application, steps) -> None:
+def _during(application) -> datetime:
+    """A moment on the first day of the application's meeting."""
+    return application.meeting.starts_at.astimezone(UTC) + timedelta(hours=10)
+
+
+def _walk(application, steps, now) -> None:
     for step in steps:
-        if step is S.OFFERED:
+        if step in (S.ATTENDED, S.NO_SHOW):
+            now(_during(application))
+            WORKFLOW.move(None, application, step, reason="because")
+        elif step is S.OFFERED:
             offers.propose(
                 None, application, offers.AwardData(application.airfare, 14, application.terminal)
             )
@@ -122,16 +131,18 @@ def test_every_state_can_be_reached() -> None:
 
 @pytest.mark.parametrize("who", list(WHO))
 @pytest.mark.parametrize("source", list(S))
-def test_the_transition_table(cast, source: S, who: str) -> None:
-    """From ``source``, ``who`` tries every target: allowed exactly where the table says."""
+def test_the_transition_table(cast, now, source: S, who: str) -> None:
+    """From ``source``, ``who`` tries every target: allowed exactly where the table says (at a
+    moment the move's other rules allow: attendance once the meeting has begun)."""
     from meetings.extensions import db
 
     call, applicant_, people = cast
     application = apply(call, applicant_, submit=False)
-    _walk(application, PATHS[source])
+    _walk(application, PATHS[source], now)
     assert application.status is source
     for target in S:
         allowed = bool(TRANSITIONS.get((source, target), frozenset()) & WHO[who])
+        now(_during(application) if target in (S.ATTENDED, S.NO_SHOW) else DURING_REGISTRATION)
         savepoint = db.session.begin_nested()
         if allowed:
             WORKFLOW.move(people[who], application, target, reason="because")
@@ -182,7 +193,7 @@ def test_an_unanswered_offer_expires_and_releases_its_money(cast, now) -> None:
     assert ledger.balances().committed.is_zero
 
 
-def test_settlement_releases_what_was_committed_and_not_spent(cast) -> None:
+def test_settlement_releases_what_was_committed_and_not_spent(cast, now) -> None:
     call, who, people = cast
     admin = people["fund administrator"]
     application = offered(apply(call, who))
@@ -192,6 +203,10 @@ def test_settlement_releases_what_was_committed_and_not_spent(cast) -> None:
     accredit(who.registration_id)
     offers.book_travel(admin, application, Money(150_000, "USD"), "TKT-1")
     assert application.status is S.TRAVEL_BOOKED
+    with pytest.raises(DomainError, match="once the meeting has begun"):
+        applications.move(admin, application, S.ATTENDED)
+    assert application.status is S.TRAVEL_BOOKED
+    now(_during(application))
     applications.move(admin, application, S.ATTENDED)
     offers.pay_dsa(admin, application, Money(14 * 40_000 + 15_000, "USD"))
     released = offers.settle(admin, application)
@@ -203,13 +218,16 @@ def test_settlement_releases_what_was_committed_and_not_spent(cast) -> None:
     assert ledger.balances().committed.is_zero
 
 
-def test_a_no_show_releases_the_unspent_money_and_records_the_ticket_claim(cast) -> None:
+def test_a_no_show_releases_the_unspent_money_and_records_the_ticket_claim(cast, now) -> None:
     call, who, people = cast
     admin = people["fund administrator"]
     application = offered(apply(call, who))
     applications.move(who.focal_point, application, S.ACCEPTED)
     accredit(who.registration_id)
     offers.book_travel(admin, application, Money(150_000, "USD"), "TKT-2")
+    with pytest.raises(DomainError, match="once the meeting has begun"):
+        offers.record_no_show(admin, application, "Claim the ticket from the Ministry")
+    now(_during(application))
     offers.record_no_show(admin, application, "Claim the ticket from the Ministry")
     offers.settle(admin, application)
     assert application.status is S.SETTLED
