@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from meetings import clock
 from meetings.auth import services
 from meetings.auth.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from meetings.auth.models import Role, User
@@ -68,3 +69,36 @@ def test_seeding_the_demo_says_where_its_mail_went_instead_of_printing_it(app) -
     assert result.exit_code == 0, result.output
     assert "Dear" not in result.output
     assert result.output.count("\n") < 40
+
+
+def test_demo_has_a_call_open_today_that_sierra_leone_can_apply_to() -> None:
+    from meetings.sponsorship import calls
+    from meetings.sponsorship.demo import OPEN_CALL_TITLE
+    from meetings.sponsorship.models import Application, ApplicationStatus, SponsorshipCall
+
+    seed_demo()
+    call = db.session.scalar(
+        sa.select(SponsorshipCall).where(SponsorshipCall.title == OPEN_CALL_TITLE)
+    )
+    assert call is not None
+    assert calls.is_open(call, clock.now())
+    states = dict(
+        db.session.execute(
+            sa.select(Application.state_id, Application.status).where(
+                Application.call_id == call.id
+            )
+        ).all()
+    )
+    assert set(states.values()) <= {ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE}
+    assert len(states) == 2
+    focal_point = db.session.scalar(sa.select(User).where(User.email == "focalpoint@example.org"))
+    assert focal_point is not None and focal_point.focal_point_assignment is not None
+    assert focal_point.focal_point_assignment.state_id not in states
+
+
+def test_demo_has_two_fund_administrators_for_four_eyes() -> None:
+    seed_demo()
+    admins = [s for s in DEMO_ACCOUNTS if s.role is Role.FUND_ADMINISTRATOR]
+    assert len(admins) == 2
+    for spec in admins:
+        assert services.authenticate(spec.email, DEMO_PASSWORD).has_role(Role.FUND_ADMINISTRATOR)

@@ -33,6 +33,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "Ada Administrator", Role.ADMIN),
     DemoAccount("secretariat@example.org", "Samir Secretariat", Role.SECRETARIAT),
     DemoAccount("fund@example.org", "Fatima Fund-Administrator", Role.FUND_ADMINISTRATOR),
+    # Offers above the four-eyes amount need a second fund administrator to approve them.
+    DemoAccount("fund2@example.org", "Farid Second-Approver", Role.FUND_ADMINISTRATOR),
     DemoAccount(
         "focalpoint@example.org", "Femi Focal-Point", Role.FOCAL_POINT, state="Sierra Leone"
     ),
@@ -68,7 +70,10 @@ def _account(spec: DemoAccount) -> User:
 def seed_accounts() -> dict[Role, User]:
     for name, acronym, kind in DEMO_ORGANISATIONS:
         reference.get_or_create_organisation(name, acronym, kind)
-    return {spec.role: _account(spec) for spec in DEMO_ACCOUNTS}
+    users: dict[Role, User] = {}
+    for spec in DEMO_ACCOUNTS:
+        users.setdefault(spec.role, _account(spec))  # the first account of each role
+    return users
 
 
 def seed_demo_accounts(users: dict[Role, User]) -> None:
