@@ -18,6 +18,7 @@ from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.money import Money
 from meetings.reference.models import State
+from meetings.schedule.models import Meeting
 from meetings.registration import nominees
 from meetings.registration import services as registration
 from meetings.registration.services import ParticipantData
@@ -252,6 +253,43 @@ def applied_for(state_id: int) -> set[int]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class CallForState:
+    """An open call as the focal point's State stands in it: what it applied for already (live
+    applications, each to be linked) and the meetings it may still apply for."""
+
+    call: SponsorshipCall
+    applied: list[Application]
+    open_meetings: list[Meeting]
+
+    @property
+    def has_room(self) -> bool:
+        return bool(self.open_meetings)
+
+
+def open_calls_for_state(actor: User, open_calls: list[SponsorshipCall]) -> list[CallForState]:
+    """Each open call with the State's applications to its meetings and the meetings left."""
+    from meetings.sponsorship.models import CLOSED_STATUSES
+
+    state_id = _state_of(actor)
+    meeting_ids = {m.id for c in open_calls for m in c.meetings}
+    live = list(
+        db.session.scalars(
+            sa.select(Application).where(
+                Application.state_id == state_id,
+                Application.meeting_id.in_(meeting_ids),
+                Application.status.not_in(CLOSED_STATUSES),
+            )
+        )
+    )
+    found = []
+    for call in open_calls:
+        mine = [a for a in live if a.meeting_id in {m.id for m in call.meetings}]
+        taken = {a.meeting_id for a in mine}
+        found.append(CallForState(call, mine, [m for m in call.meetings if m.id not in taken]))
+    return found
 
 
 def is_administrator(actor: User | None) -> bool:

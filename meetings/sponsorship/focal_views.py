@@ -31,11 +31,17 @@ guard(bp, Permission.MANAGE_DELEGATION)
 def index() -> ResponseReturnValue:
     actor = current_account()
     assignment = actor.focal_point_assignment
-    mine = applications.of_state(actor) if assignment and assignment.state_id else []
+    has_state = bool(assignment and assignment.state_id)
+    mine = applications.of_state(actor) if has_state else []
     now = clock.now()
+    open_calls = [c for c in calls.calls() if calls.is_open(c, now)]
     return render_template(
         "sponsorship/focal/index.html",
-        calls=[c for c in calls.calls() if calls.is_open(c, now)],
+        calls=(
+            applications.open_calls_for_state(actor, open_calls)
+            if has_state
+            else [applications.CallForState(c, [], list(c.meetings)) for c in open_calls]
+        ),
         applications=mine,
         state=assignment.state if assignment else None,
     )
@@ -56,6 +62,17 @@ def _form_page(
 def apply(call_id: int) -> ResponseReturnValue:
     actor = current_account()
     call = calls.get_call(call_id)
+    if request.method == "GET":
+        standing = applications.open_calls_for_state(actor, [call])[0]
+        if not standing.has_room and standing.applied:
+            flash(
+                _(
+                    "Your State has already applied for every meeting of this call: here is its "
+                    "application."
+                ),
+                "info",
+            )
+            return redirect(url_for(".application", application_id=standing.applied[0].id))
     form = ApplicationForm()
     fill_application_form(form, actor, call)
     done = submit_form(
