@@ -92,7 +92,8 @@ def test_demo_has_a_call_open_today_that_sierra_leone_can_apply_to() -> None:
     assert set(states.values()) <= {ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE}
     assert len(states) == 2
     focal_point = db.session.scalar(sa.select(User).where(User.email == "focalpoint@example.org"))
-    assert focal_point is not None and focal_point.focal_point_assignment is not None
+    assert focal_point is not None
+    assert focal_point.focal_point_assignment is not None
     assert focal_point.focal_point_assignment.state_id not in states
 
 

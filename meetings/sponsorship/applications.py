@@ -18,10 +18,10 @@ from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.money import Money
 from meetings.reference.models import State
-from meetings.schedule.models import Meeting
 from meetings.registration import nominees
 from meetings.registration import services as registration
 from meetings.registration.services import ParticipantData
+from meetings.schedule.models import Meeting
 from meetings.sponsorship import rules
 from meetings.sponsorship.models import Application, SponsorshipCall
 from meetings.sponsorship.models import ApplicationStatus as S

@@ -7,8 +7,8 @@ applied. The DSA rate comes from a data file marked as illustrative."""
 from __future__ import annotations
 
 import csv
-from dataclasses import replace
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from importlib import resources

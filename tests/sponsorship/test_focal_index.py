@@ -49,7 +49,8 @@ def test_open_calls_for_state_counts_only_live_applications() -> None:
     call = make_call()
     sierra_leone = applicant(call.meetings[0], "SL")
     [standing] = applications.open_calls_for_state(sierra_leone.focal_point, [call])
-    assert standing.has_room and not standing.applied
+    assert standing.has_room
+    assert not standing.applied
     mine = apply(call, sierra_leone)
     [standing] = applications.open_calls_for_state(sierra_leone.focal_point, [call])
     assert standing.applied == [mine]
