@@ -171,7 +171,14 @@ def change_status(registration_id: int) -> ResponseReturnValue:
 
     return act(
         move,
-        success=lambda target: _("The registration is now %(status)s.", status=label(target)),
+        success=lambda target: (
+            _(
+                "Your registration is open again, as a draft: check your details and submit it. "
+                "Until you submit it, nobody considers it."
+            )
+            if target is RegistrationStatus.DRAFT
+            else _("The registration is now %(status)s.", status=label(target))
+        ),
         back=back,
         form=form,
         invalid=_("Choose what to do with the registration."),

@@ -80,6 +80,7 @@ def test_withdraw_then_register_again(browser, live_server, walk, tmp_path: Path
     assert page.get_by_text("You withdrew your registration for this meeting.").is_visible()
     page.get_by_role("button", name="Reopen my registration").click()
     page.wait_for_url(re.compile(r"/registrations/\d+/edit$"))
+    assert page.get_by_text(re.compile("open again, as a draft")).is_visible()
     assert page.get_by_label("Family name (as in passport)").input_value() == "Touré"
     page.get_by_role("button", name=re.compile("Submit")).click()
     page.wait_for_url(re.compile(r"/registrations/\d+$"))

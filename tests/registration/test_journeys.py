@@ -121,6 +121,18 @@ def test_withdrawing_asks_first_and_a_withdrawn_registration_can_be_reopened(
     assert again.status is RegistrationStatus.DRAFT
     assert again.id == registration.id  # the same registration, its details kept
     assert again.family_name == registration.family_name
+    edit = client.get(reopened.headers["Location"]).get_data(as_text=True)
+    assert "open again, as a draft: check your details and submit it" in edit
+
+    # A draft is not "already registered": the register page and the dashboard say it is
+    # unfinished and lead to the form that submits it.
+    page = client.get("/meetings/POA-WALK/register").get_data(as_text=True)
+    assert "You are already registered" not in page
+    assert "have not submitted it" in page
+    assert f"/registrations/{registration.id}/edit" in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Unfinished registrations" in dashboard
+    assert f"/registrations/{registration.id}/edit" in dashboard
 
 
 def test_a_submitted_registration_says_what_happens_next_and_can_still_be_changed(
