@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from meetings import mail
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
@@ -25,6 +26,7 @@ from meetings.registration.models import (
 )
 from meetings.registration.models import CredentialsStatus as C
 from meetings.schedule.models import Meeting
+from meetings.urls import external_url
 from meetings.workflow import Workflow, by_permission
 
 SECRETARIAT = frozenset({"secretariat"})
@@ -177,10 +179,11 @@ def name_head(actor: User | None, delegation: Delegation, registration: Registra
     if registration.status not in ACTIVE_STATUSES:
         raise DomainError(_("Only a registered member can head the delegation."))
     before = delegation.head_registration_id
-    if before and before != registration.id:
-        previous = db.session.get(Registration, before)
-        if previous is not None and previous.role is DelegationRole.HEAD:
-            previous.role = DelegationRole.ALTERNATE
+    if before == registration.id:
+        return
+    previous = current_head(delegation)
+    if previous is not None and previous.role is DelegationRole.HEAD:
+        previous.role = DelegationRole.ALTERNATE
     delegation.head_registration_id = registration.id
     registration.role = DelegationRole.HEAD
     db.session.flush()
@@ -191,3 +194,35 @@ def name_head(actor: User | None, delegation: Delegation, registration: Registra
         before={"head": before},
         after={"head": registration.id},
     )
+    _tell_heads(delegation, registration, previous)
+
+
+def current_head(delegation: Delegation) -> Registration | None:
+    """The registration that heads ``delegation`` now, if any."""
+    if delegation.head_registration_id is None:
+        return None
+    return db.session.get(Registration, delegation.head_registration_id)
+
+
+def _tell_heads(delegation: Delegation, head: Registration, previous: Registration | None) -> None:
+    """The new head is told, and the one replaced, each in their own words."""
+    meeting = db.session.get(Meeting, delegation.meeting_id)
+    for person, replaced in ((head, False), (previous, True)):
+        if person is None or not person.email:
+            continue
+        mail.send(
+            person.email,
+            lambda: _(
+                "%(meeting)s: head of the delegation of %(delegation)s",
+                meeting=meeting.display_title,
+                delegation=delegation.name,
+            ),
+            "mail/delegation_head.txt",
+            person=person,
+            head=head,
+            previous=previous,
+            replaced=replaced,
+            delegation=delegation,
+            meeting=meeting,
+            link=external_url("registration.detail", registration_id=person.id),
+        )

@@ -151,6 +151,17 @@ def head(delegation_id: int) -> ResponseReturnValue:
     user = current_account()
     delegation = access.delegation_for(user, delegation_id)
     chosen = request.form.get("registration_id", "")
+    back = url_for(".detail", delegation_id=delegation_id)
+    if request.form.get("confirmed") != "1":
+        # Naming a head replaces the one there is: one more page says who, before it happens.
+        candidate = access.registration_for(user, as_id(chosen) or 0)
+        return render_template(
+            "registration/focal/confirm_head.html",
+            delegation=delegation,
+            candidate=candidate,
+            current=delegations.current_head(delegation),
+            back=back,
+        )
 
     def name_head() -> str:
         registration = access.registration_for(user, as_id(chosen) or 0)
@@ -159,8 +170,10 @@ def head(delegation_id: int) -> ResponseReturnValue:
 
     return act(
         name_head,
-        success=lambda name: _("%(name)s now heads the delegation.", name=name),
-        back=url_for(".detail", delegation_id=delegation_id),
+        success=lambda name: _(
+            "%(name)s now heads the delegation; both have been told by e-mail.", name=name
+        ),
+        back=back,
     )
 
 

@@ -57,7 +57,7 @@ def invite(
     link = external_url("registration.accept_invitation", token=token)
     mail.send(
         address,
-        lambda: _("%(meeting)s: you are invited to register", meeting=meeting.code),
+        lambda: _("%(meeting)s: you are invited to register", meeting=meeting.display_title),
         "mail/invitation.txt",
         # Someone without an account yet reads the language of the focal point who invites them.
         locale=mail.language_of(address, fallback=actor.locale),

@@ -169,7 +169,9 @@ def notify(registration: Registration, before: S, after: S, reason: str) -> None
         mail.send(
             address,
             lambda: _(
-                "%(meeting)s: registration %(status)s", meeting=meeting.code, status=label(after)
+                "%(meeting)s: registration %(status)s",
+                meeting=meeting.display_title,
+                status=label(after),
             ),
             "mail/registration_status.txt",
             registration=registration,
