@@ -171,7 +171,7 @@ def head(delegation_id: int) -> ResponseReturnValue:
     return act(
         name_head,
         success=lambda name: _(
-            "%(name)s now heads the delegation; both have been told by e-mail.", name=name
+            "%(name)s now heads the delegation. Everyone concerned is told by e-mail.", name=name
         ),
         back=back,
     )
