@@ -3,6 +3,8 @@ the secretariat; a participant sees a preview), and the check-in itself."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,7 +36,53 @@ def _signer() -> URLSafeSerializer:
 
 
 def check_in_token(registration: Registration) -> str:
+    """What the pass's QR code holds: the registration and meeting, signed."""
     return _signer().dumps({"r": registration.id, "m": registration.meeting_id})
+
+
+# Crockford's base 32: no I, L, O or U, so nothing read aloud or typed is ambiguous.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def badge_code_for(registration: Registration, attempt: int = 0) -> str:
+    """Eight characters (40 bits) of an HMAC of the registration under the secret key: signed,
+    so that nobody without the key can make a valid one. ``attempt`` moves past the rare code
+    another pass of the same meeting holds (migration 7b2d4e6f8a10 derives it the same way)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"badge:{registration.id}:{registration.meeting_id}:{attempt}".encode()
+    number = int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:5], "big")
+    return "".join(CODE_ALPHABET[(number >> (5 * (7 - i))) & 31] for i in range(8))
+
+
+def give_badge_code(registration: Registration) -> str:
+    """The pass's code, given once (at accreditation), unique within the meeting."""
+    if registration.badge_code:
+        return registration.badge_code
+    db.session.flush()
+    for attempt in range(8):
+        code = badge_code_for(registration, attempt)
+        taken = db.session.scalar(
+            sa.select(Registration.id).where(
+                Registration.meeting_id == registration.meeting_id,
+                Registration.badge_code == code,
+            )
+        )
+        if taken is None:
+            registration.badge_code = code
+            return code
+    raise RuntimeError("no free badge code")  # 8 collisions in 2**40: never in practice
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed, as a code: case, spaces and hyphens ignored; O read as zero, I and L
+    as one."""
+    return "".join(typed.split()).replace("-", "").upper().translate(_READ_AS)
+
+
+def display_code(code: str) -> str:
+    """Printed and read out in two groups of four: ``K7QM-2XRD``."""
+    return f"{code[:4]}-{code[4:]}"
 
 
 def qr_svg(text: str) -> str:
@@ -95,21 +143,38 @@ class CheckIn:
     at: datetime
 
 
-def check_in(actor: User, token: str) -> CheckIn:
-    """Record attendance once; a second scan reports the first one."""
+def check_in(actor: User, token: str, meeting_id: int | None = None) -> CheckIn:
+    """Record attendance once; a second scan reports the first one. ``token`` is what the QR
+    code holds, or the pass's short code typed at the desk of ``meeting_id``."""
     require(actor, Permission.MANAGE_REGISTRATIONS)
+    invalid = DomainError(_("This is not a valid badge code."), field="token")
+    query = sa.select(Registration).options(
+        joinedload(Registration.delegation), joinedload(Registration.meeting)
+    )
+    code = normalise_code(token)
+    if len(code) == 8 and set(code) <= set(CODE_ALPHABET):
+        if meeting_id is None:
+            raise invalid
+        registration = db.session.scalar(
+            query.where(
+                Registration.meeting_id == meeting_id, Registration.badge_code == code
+            ).with_for_update(of=Registration)
+        )
+        # The code is signed: one written into the database by hand is not taken.
+        if registration is None or code not in {
+            badge_code_for(registration, attempt) for attempt in range(8)
+        }:
+            raise invalid
+        return record_check_in(actor, registration)
     try:
         data = _signer().loads(token.strip())
     except BadSignature as error:
-        raise DomainError(_("This is not a valid badge code."), field="token") from error
+        raise invalid from error
     registration = db.session.scalar(
-        sa.select(Registration)
-        .options(joinedload(Registration.delegation), joinedload(Registration.meeting))
-        .where(Registration.id == int(data.get("r", 0)))
-        .with_for_update(of=Registration)
+        query.where(Registration.id == int(data.get("r", 0))).with_for_update(of=Registration)
     )
     if registration is None or registration.meeting_id != data.get("m"):
-        raise DomainError(_("This is not a valid badge code."), field="token")
+        raise invalid
     return record_check_in(actor, registration)
 
 

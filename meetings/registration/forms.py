@@ -254,7 +254,10 @@ class CapForm(Form):
 class CheckInForm(Form):
     token = StringField(
         _l("Badge code"),
-        description=_l("Scan the badge, or type its code."),
+        description=_l(
+            "Scan the pass, or type the eight-character code printed under its QR code "
+            "(capitals or small letters, with or without the hyphen)."
+        ),
         validators=[DataRequired(REQUIRED), Length(max=500)],
     )
 

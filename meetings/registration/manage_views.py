@@ -186,7 +186,12 @@ def check_in() -> ResponseReturnValue:
     form = CheckInForm()
     result = None
     if request.method == "POST" and form.validate():
-        outcome = perform(lambda: badges.check_in(user, form.token.data or ""), form=form)
+        outcome = perform(
+            lambda: badges.check_in(
+                user, form.token.data or "", meeting.id if meeting is not None else None
+            ),
+            form=form,
+        )
         if outcome:
             result = outcome.value
             form = CheckInForm(formdata=None)

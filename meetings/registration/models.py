@@ -158,6 +158,9 @@ class Registration(TimestampMixin, Base):
         sa.Index("ix_registration_meeting_name", "meeting_id", "family_name", "given_names"),
         # The secretariat's list of every meeting's registrations, in name order (make bench).
         sa.Index("ix_registration_name", "family_name", "given_names", "id"),
+        # The short code typed at the check-in desk when a pass's QR code cannot be read.
+        sa.UniqueConstraint("meeting_id", "badge_code"),
+        sa.CheckConstraint("badge_print_count >= 0", name="badge_print_count_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,6 +191,12 @@ class Registration(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Given at accreditation: 8 characters of Crockford's base 32 derived from the secret key
+    # (meetings.registration.badges), typed at the desk when the QR code cannot be read.
+    badge_code: Mapped[str | None] = mapped_column(sa.String(8))
+    # When the pass was first printed, and how many times since (reprints are counted).
+    badge_printed_at: Mapped[datetime | None]
+    badge_print_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")

@@ -211,7 +211,11 @@ def badge(registration_id: int) -> ResponseReturnValue:
         meeting=registration.meeting,
         delegation=registration.delegation,
         printable=printable,
-        token=token,
+        code=(
+            badges.display_code(registration.badge_code)
+            if printable and registration.badge_code
+            else None
+        ),
         qr=badges.qr_svg(token) if token else None,
     )
 

@@ -101,6 +101,10 @@ def _check_move(actor: User | None, registration: Registration, _source: S, targ
     if target is S.SUBMITTED:
         check_can_submit(actor, registration, clock.now())
         registration.submitted_at = clock.now()
+    if target is S.ACCREDITED:
+        from meetings.registration.badges import give_badge_code
+
+        give_badge_code(registration)
 
 
 WORKFLOW: Workflow[S, Registration] = Workflow(
