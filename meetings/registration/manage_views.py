@@ -6,7 +6,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -28,6 +36,7 @@ from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
 from meetings.registration import badges, csv_exports, delegations, queries, services, workflow
 from meetings.registration import check_in as check_in_desk
+from meetings.registration import printing
 from meetings.registration.forms import (
     CapForm,
     CheckInForm,
@@ -65,6 +74,7 @@ def _filters() -> queries.RegistrationFilter:
         regional_group_id=_int("group"),
         gender=_enum(Gender, "gender"),
         search=request.args.get("q", "")[:100],
+        printed={"printed": True, "unprinted": False}.get(request.args.get("pass", "")),
     )
 
 
@@ -111,6 +121,33 @@ def bulk_accredit() -> ResponseReturnValue:
         for problem in (outcome.value.skipped or [])[:20]:
             flash(problem, "warning")
     return redirect(back)
+
+
+@bp.post("/passes/print")
+def print_passes() -> ResponseReturnValue:
+    """One document of passes to print: the selected registrations, or every accredited one of
+    a meeting not printed yet. Each is marked printed (a reprint counted) as the document is
+    made."""
+    user = current_account()
+    back = safe_next(request.form.get("back")) or url_for(".registrations")
+    if not ConfirmForm().validate_on_submit():
+        return redirect(back)
+    meeting_id = as_id(request.form.get("unprinted_of"))
+    ids = (
+        printing.unprinted(user, meeting_id)
+        if meeting_id
+        else [found for v in request.form.getlist("registration")[:1000] if (found := as_id(v))]
+    )
+    outcome = perform(lambda: printing.print_passes(user, ids))
+    if outcome.value is None:
+        return redirect(back)
+    for problem in outcome.value.skipped[:20]:
+        flash(problem, "warning")
+    response = make_response(
+        render_template("registration/manage/passes.html", batch=outcome.value, back=back)
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/meetings/<code>/statistics")

@@ -40,6 +40,8 @@ class RegistrationFilter:
     regional_group_id: int | None = None
     gender: Gender | None = None
     search: str = ""
+    # True: passes printed; False: accredited, pass not printed yet.
+    printed: bool | None = None
 
 
 def _filtered(filters: RegistrationFilter) -> sa.Select[Any]:
@@ -60,6 +62,13 @@ def _filtered(filters: RegistrationFilter) -> sa.Select[Any]:
         )
     if filters.gender is not None:
         query = query.where(Registration.gender == filters.gender)
+    if filters.printed is True:
+        query = query.where(Registration.badge_printed_at.is_not(None))
+    elif filters.printed is False:
+        query = query.where(
+            Registration.status == RegistrationStatus.ACCREDITED,
+            Registration.badge_printed_at.is_(None),
+        )
     term = filters.search.strip().lower()
     if term:
         pattern = f"%{term.replace('%', '').replace('_', '')}%"
@@ -106,6 +115,10 @@ _LIST_COLUMNS = (
         Registration.given_names,
         Registration.family_name,
         Registration.email,
+        Registration.nomination_letter_id,
+        Registration.photo_id,
+        Registration.added_on_behalf,
+        Registration.badge_print_count,
         raiseload=True,
     ),
     joinedload(Registration.meeting).load_only(Meeting.id, Meeting.code, raiseload=True),

@@ -62,7 +62,8 @@ def _form_page(
 def apply(call_id: int) -> ResponseReturnValue:
     actor = current_account()
     call = calls.get_call(call_id)
-    if request.method == "GET":
+    assignment = actor.focal_point_assignment
+    if request.method == "GET" and assignment and assignment.state_id:
         standing = applications.open_calls_for_state(actor, [call])[0]
         if not standing.has_room and standing.applied:
             flash(

@@ -141,6 +141,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("schedule_manage.edit_room", "POST"): SECRETARIAT,
     ("registration_manage.registrations", "GET"): SECRETARIAT,
     ("registration_manage.bulk_accredit", "POST"): SECRETARIAT,
+    ("registration_manage.print_passes", "POST"): SECRETARIAT,
     ("registration_manage.check_in", "GET"): SECRETARIAT,
     ("registration_manage.check_in", "POST"): SECRETARIAT,
     ("registration_manage.check_in_person", "POST"): SECRETARIAT,
