@@ -34,9 +34,16 @@ from meetings.forms import (
 )
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
-from meetings.registration import badges, csv_exports, delegations, queries, services, workflow
+from meetings.registration import (
+    badges,
+    csv_exports,
+    delegations,
+    printing,
+    queries,
+    services,
+    workflow,
+)
 from meetings.registration import check_in as check_in_desk
-from meetings.registration import printing
 from meetings.registration.forms import (
     CapForm,
     CheckInForm,
