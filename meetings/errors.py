@@ -44,6 +44,15 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class Incomplete(DomainError):
+    """Several things are missing at once: each is said beside its own field (``problems``:
+    field name, sentence), so that the form lists every one, not the first."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]) -> None:
+        super().__init__(" ".join(message for _field, message in problems))
+        self.problems = problems
+
+
 ERROR_TITLES = {
     400: lazy_gettext("Bad request"),
     403: lazy_gettext("Not allowed"),

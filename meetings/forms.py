@@ -26,7 +26,7 @@ from wtforms import DateField, SelectChoice
 from wtforms.widgets import HiddenInput
 
 from meetings.clock import FIRST_YEAR, LAST_YEAR
-from meetings.errors import DomainError, NotFound, PermissionDenied
+from meetings.errors import DomainError, Incomplete, NotFound, PermissionDenied
 from meetings.extensions import db
 
 T = TypeVar("T")
@@ -186,7 +186,12 @@ def act(
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:
-    """Show ``error`` beside its field, or above the form when it belongs to no field."""
+    """Show ``error`` beside its field, or above the form when it belongs to no field (each of
+    an Incomplete's problems beside its own)."""
+    if isinstance(error, Incomplete):
+        for name, message in error.problems:
+            attach_error(form, DomainError(message, field=name))
+        return
     field = form._fields.get(error.field) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

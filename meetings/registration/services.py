@@ -316,7 +316,8 @@ def add_member(actor: User, delegation: Delegation, data: ParticipantData) -> Re
     """The focal point adds a member: no nomination letter is needed, and adding them is the
     focal point's approval (the first stage)."""
     access.require_focal_point(actor, delegation)
-    meeting = delegation.meeting
+    meeting = db.session.get(Meeting, delegation.meeting_id)
+    assert meeting is not None
     rules.check_window(actor, meeting, clock.now(), late_reason="")
     values = clean(data)
     registration = _create_on_behalf(actor, meeting, delegation, values)

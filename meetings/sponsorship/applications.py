@@ -3,6 +3,7 @@ submission; and the moves of the workflow that carry no money (those that do are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, has_permission
-from meetings.documents.services import Upload, new_document
+from meetings.documents.services import Document, Upload, new_document
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.money import Money
@@ -73,7 +74,7 @@ def _apply(
     actor: User | None,
     application: Application,
     data: ApplicationData,
-    uploads: dict[str, Upload],
+    uploads: Mapping[str, Upload | Document],
 ) -> None:
     meeting = application.meeting
     call = application.call
@@ -99,7 +100,9 @@ def _apply(
     for name, upload in uploads.items():
         if name not in DOCUMENTS:
             raise ValueError(name)
-        setattr(application, name, new_document(actor, upload))
+        # A document kept from an earlier, failed attempt of the same person is used as it is.
+        document = upload if isinstance(upload, Document) else new_document(actor, upload)
+        setattr(application, name, document)
     db.session.flush()
 
 
@@ -107,7 +110,7 @@ def start(
     actor: User | None,
     call: SponsorshipCall,
     data: ApplicationData,
-    uploads: dict[str, Upload],
+    uploads: Mapping[str, Upload | Document],
     *,
     submit: bool,
     state: State | None = None,
@@ -162,7 +165,7 @@ def update(
     actor: User,
     application: Application,
     data: ApplicationData,
-    uploads: dict[str, Upload],
+    uploads: Mapping[str, Upload | Document],
     *,
     submit: bool,
 ) -> None:

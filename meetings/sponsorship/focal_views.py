@@ -10,9 +10,10 @@ from meetings import clock
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
-from meetings.documents.services import Upload, send_document, upload_from
+from meetings.documents import pending
+from meetings.documents.services import Document, Upload, send_document
 from meetings.errors import NotFound
-from meetings.forms import act, parse_choice, safe_next, status_for, submit_form
+from meetings.forms import act, parse_choice, perform, safe_next, status_for, submit_form
 from meetings.labels import label
 from meetings.sponsorship import applications, calls, offers, queries, reviews
 from meetings.sponsorship.forms import (
@@ -55,7 +56,40 @@ def _form_page(
         call=call,
         form=form,
         application=application,
+        kept=_keep_files(form) if request.method == "POST" else {},
     ), status_for(form)
+
+
+def _documents(form: ApplicationForm) -> dict[str, Upload | Document]:
+    """The files attached now, and those kept from an attempt that failed."""
+    actor = current_account()
+    found: dict[str, Upload | Document] = dict(form.uploads)
+    for name in applications.DOCUMENTS:
+        if name not in found:
+            kept = pending.kept_document(actor, name, getattr(form, f"kept_{name}").data)
+            if kept is not None:
+                found[name] = kept
+    return found
+
+
+def _keep_files(form: ApplicationForm) -> dict[str, str]:
+    """After a failed attempt: keep the files attached to it (committed on their own, since the
+    attempt was rolled back) and carry their tokens in the form; the names of every kept file,
+    for the page to say so beside each field."""
+    actor = current_account()
+    names: dict[str, str] = {}
+    outcome = perform(lambda: pending.keep(actor, form.uploads))
+    for name, kept in (outcome.value or {}).items():
+        getattr(form, f"kept_{name}").data = kept.token
+        names[name] = kept.original_name
+    for name in applications.DOCUMENTS:
+        if name not in names:
+            document = pending.kept_document(actor, name, getattr(form, f"kept_{name}").data)
+            if document is not None:
+                names[name] = document.original_name
+            else:
+                getattr(form, f"kept_{name}").data = ""
+    return names
 
 
 @bp.route("/calls/<int:call_id>/apply", methods=["GET", "POST"])
@@ -82,7 +116,7 @@ def apply(call_id: int) -> ResponseReturnValue:
             actor,
             call,
             application_data(form),
-            _uploads(form),
+            _documents(form),
             submit="submit" in request.form,
         ),
         success=lambda a: (
@@ -93,15 +127,6 @@ def apply(call_id: int) -> ResponseReturnValue:
         then=lambda a: url_for(".application", application_id=a.id),
     )
     return done or _form_page(call, form, None)
-
-
-def _uploads(form: ApplicationForm) -> dict[str, Upload]:
-    found: dict[str, Upload] = {}
-    for name in applications.DOCUMENTS:
-        upload = upload_from(getattr(form, name).data, field=name)
-        if upload is not None:
-            found[name] = upload
-    return found
 
 
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
@@ -116,7 +141,7 @@ def edit(application_id: int) -> ResponseReturnValue:
     done = submit_form(
         form,
         lambda: applications.update(
-            actor, found, application_data(form), _uploads(form), submit="submit" in request.form
+            actor, found, application_data(form), _documents(form), submit="submit" in request.form
         ),
         success=_("Your application has been saved."),
         then=url_for(".application", application_id=application_id),

@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,13 +20,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from meetings.auth.models import User
+from meetings.documents.services import Upload, upload_from
+from meetings.errors import DomainError
 from meetings.forms import Day, Form, options
 from meetings.money import format_amount, parse_amount
 from meetings.registration import nominees
 from meetings.registration.forms import DOCUMENT_HINT, PersonFields
 from meetings.security import as_id
 from meetings.sponsorship import applications
-from meetings.sponsorship.applications import ApplicationData
+from meetings.sponsorship.applications import DOCUMENTS, ApplicationData
 from meetings.sponsorship.calls import max_dsa_days
 from meetings.sponsorship.labels import ELIGIBILITY_LABELS
 from meetings.sponsorship.models import Application, SponsorshipCall
@@ -87,7 +91,17 @@ class ApplicationForm(PersonFields):
         validators=[Optional()],
         validate_choice=False,  # the service says which person is not a member, and why
     )
-    new_nominee = BooleanField(_l("The nominee is not registered yet: register them now"))
+    nominee_source = RadioField(
+        _l("Who is the nominee?"),
+        choices=options(
+            [
+                ("member", _l("A member of our delegation to the meeting")),
+                ("new", _l("Someone not registered yet: register them with this application")),
+            ]
+        ),
+        default="member",
+        validators=[Optional()],
+    )
     capital_based = BooleanField(
         _l("The nominee works in the capital (not at the Permanent Mission)"), default=True
     )
@@ -116,9 +130,27 @@ class ApplicationForm(PersonFields):
     note_verbale = FileField(_l("Note verbale"), description=DOCUMENT_HINT)
     nomination_form = FileField(_l("Nomination form"), description=DOCUMENT_HINT)
     passport_copy = FileField(_l("Copy of the passport"), description=DOCUMENT_HINT)
+    # Files attached to an attempt that failed, kept (meetings.documents.pending).
+    kept_note_verbale = HiddenField()
+    kept_nomination_form = HiddenField()
+    kept_passport_copy = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Written for the focal point who fills it in, about someone else.
+        self.role.description = _l("The head of the delegation is named on the delegation page.")
+        self.consent_to_publish.label.text = _l(
+            "The nominee agrees that their name may appear in the public list of participants"
+        )
+        self.uploads: dict[str, Upload] = {}
+
+    @property
+    def new_nominee(self) -> bool:
+        return self.nominee_source.data == "new"
 
     def validate(self, extra_validators: Any = None) -> bool:
-        return _without_person(self, super().validate(extra_validators))
+        valid = _without_person(self, super().validate(extra_validators))
+        return _read_documents(self) and valid
 
 
 class DecisionForm(Form):
@@ -199,9 +231,27 @@ PERSON_FIELDS = (
 )
 
 
+def _read_documents(form: ApplicationForm) -> bool:
+    """Each attached file checked by its content and size, its error beside it; the checked
+    ones kept on the form (``form.uploads``) for the service, or to keep if the form fails."""
+    good = True
+    for name in DOCUMENTS:
+        try:
+            upload = upload_from(getattr(form, name).data, field=name)
+        except DomainError as error:
+            getattr(form, name).errors.append(error.message)
+            good = False
+            continue
+        if upload is not None:
+            form.uploads[name] = upload
+    return good
+
+
 def _without_person(form: ApplicationForm, valid: bool) -> bool:
-    """The new nominee's fields count only when the box to register one is ticked."""
-    if form.new_nominee.data:
+    """The new nominee's fields count only when a new nominee is chosen; the member only when
+    a member is."""
+    if form.new_nominee:
+        form.registration_id.errors = []
         return valid
     for name in PERSON_FIELDS:
         getattr(form, name).errors = []
@@ -233,6 +283,7 @@ def fill_application_form(
     form.registration_id.choices = options(members, blank=_l("Choose a member of the delegation"))
     if request.method != "GET":
         return
+    form.nominee_source.data = "member" if members else "new"
     if application is None:
         first = meetings[0] if meetings else None
         form.dsa_days.data = max_dsa_days(call, first) if first else None
@@ -247,7 +298,7 @@ def fill_application_form(
 
 def application_data(form: ApplicationForm) -> ApplicationData:
     """What the State entered, with amounts read in US dollars (DomainError beside a bad one)."""
-    chosen = form.registration_id.data or ""
+    chosen = "" if form.new_nominee else form.registration_id.data or ""
     meeting = form.meeting_id.data or ""
     return ApplicationData(
         meeting_id=as_id(meeting) or 0,
@@ -259,5 +310,5 @@ def application_data(form: ApplicationForm) -> ApplicationData:
         terminal=parse_amount(form.terminal.data or "0", "USD", field="terminal"),
         justification=form.justification.data or "",
         previous_participation=form.previous_participation.data or "",
-        new_nominee=form.participant() if form.new_nominee.data else None,
+        new_nominee=form.participant() if form.new_nominee else None,
     )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from meetings.auth.models import User
-from meetings.errors import DomainError, PermissionDenied
+from meetings.errors import DomainError, Incomplete, PermissionDenied
 from meetings.extensions import db
 from meetings.fund.donors import donor_of
 from meetings.reference.models import State
@@ -90,24 +90,22 @@ def check_dsa_days(call: SponsorshipCall, meeting: Meeting, days: int) -> None:
 
 
 def check_complete(application: Application) -> None:
-    """Everything an application needs before it is submitted."""
-    missing = [
-        text
-        for text, value in (
-            (_("the note verbale"), application.note_verbale_id),
-            (_("the nomination form"), application.nomination_form_id),
-            (_("the copy of the passport"), application.passport_copy_id),
-        )
-        if value is None
-    ]
+    """Everything an application needs before it is submitted; every missing thing is named,
+    each beside its field, in the order of the form."""
+    problems: list[tuple[str | None, str]] = []
     if application.registration_id is None:
-        raise DomainError(_("Name the nominee before submitting."), field="registration_id")
-    if missing:
-        raise DomainError(
-            _("Attach %(documents)s before submitting.", documents=", ".join(missing))
-        )
+        problems.append(("registration_id", _("Name the nominee before submitting.")))
     if not application.justification.strip():
-        raise DomainError(_("Say why the State needs the fund's support."), field="justification")
+        problems.append(("justification", _("Say why the State needs the fund's support.")))
+    for field, text in (
+        ("note_verbale", _("Attach the note verbale before submitting.")),
+        ("nomination_form", _("Attach the nomination form before submitting.")),
+        ("passport_copy", _("Attach the copy of the passport before submitting.")),
+    ):
+        if getattr(application, f"{field}_id") is None:
+            problems.append((field, text))
+    if problems:
+        raise Incomplete(problems)
     check_dsa_days(application.call, application.meeting, application.dsa_days)
 
 

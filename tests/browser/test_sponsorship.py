@@ -112,20 +112,31 @@ def test_apply_review_offer_accept_travel_attend_settle(
         "link", name="Apply for sponsorship"
     ).click()
     focal.get_by_role("link", name="Apply for Sierra Leone").click()
+    # A member or someone new, one at a time: the new person's fields stay out of the way.
+    assert focal.get_by_label("A member of our delegation to the meeting").is_checked()
+    assert not focal.get_by_label("Given names (as in passport)").is_visible()
     nominee = focal.get_by_label("Nominee", exact=True)
     option = nominee.locator("option", has_text="Fatmata Kamara").get_attribute("value")
     nominee.select_option(option)
     focal.get_by_label("City of departure").fill("Freetown")
-    focal.get_by_label("Economy airfare (estimate)").fill("1,200.00")
+    focal.get_by_label("Economy airfare (estimate)").fill("about 1200")
     focal.get_by_label("DSA days").fill("3")
     focal.get_by_label("Terminal expenses").fill("100")
     focal.get_by_label("Why the State needs the fund's support").fill("No travel budget this year.")
     for label in ("Note verbale", "Nomination form", "Copy of the passport"):
         focal.get_by_label(label).set_input_files(str(document))
     focal.get_by_role("button", name="Submit application").click()
+    # The amount is refused; the three documents are kept, and the page says so beside each.
+    focal.get_by_text("There is a problem").wait_for()
+    assert focal.locator(".kept-file").count() == 3
+    focal.get_by_label("Economy airfare (estimate)").fill("1,200.00")
+    focal.get_by_role("button", name="Submit application").click()
     focal.wait_for_url(re.compile(r"/sponsorship/applications/\d+$"))
     assert focal.locator(".badge").first.inner_text() == "Submitted"
     application_url = focal.url
+    focal.goto("/sponsorship")
+    assert focal.get_by_text("Sierra Leone has applied for").first.is_visible()
+    assert focal.get_by_role("link", name="Apply for Sierra Leone").count() == 0
 
     admin = _log_in(browser, live_server, sponsorship_case["admin"])
     before = _fund_totals(admin)  # other browser tests put money in the same fund

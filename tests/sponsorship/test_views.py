@@ -168,7 +168,7 @@ def test_a_review_has_no_default_score_and_its_assessment_stays_with_the_fund(
     [
         ({"dsa_days": "30"}, "dsa_days", "Between 1 and"),
         ({"airfare": "1.005"}, "airfare", "at most 2 decimals"),
-        ({"passport_copy": None}, None, "copy of the passport"),
+        ({"passport_copy": None}, "passport_copy", "copy of the passport"),
         ({"registration_id": "999999"}, "registration_id", "Choose a member"),
         ({"passport_copy": (io.BytesIO(b"MZ\x90\x00"), "virus.pdf")}, "passport_copy", "not a PDF"),
     ],
