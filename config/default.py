@@ -79,6 +79,9 @@ FUND_BANK_DETAILS = (
     "Illustrative bank details: set MEETINGS_FUND_BANK_DETAILS before going live."
 )
 
+# Where donors write about the fund (pledges, receipts, bank transfers), named on /fund/contribute.
+FUND_CONTACT_EMAIL = "sponsorship-fund@example.org"
+
 # Sponsorship: an offer above this many US dollars needs a second administrator's approval.
 SPONSORSHIP_FOUR_EYES_USD = 5_000
 

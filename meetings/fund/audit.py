@@ -60,6 +60,7 @@ def add_audit_subjects(app: Flask) -> None:
                 "fund_manage.contribution",
             ),
         ),
+        Subject("pledge_announcement", _l("Pledge announced online"), FUND),
         Subject("commitment", _l("Commitment"), FUND),
         Subject("exchange_rate", _l("Exchange rate"), FUND),
         Subject("ledger_entry", _l("Ledger entry"), FUND),

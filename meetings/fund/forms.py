@@ -62,6 +62,37 @@ class ContributeForm(AmountFields):
             self.token.data = secrets.token_urlsafe(32)
 
 
+class AnnounceForm(AmountFields):
+    """A pledge announced on /fund/contribute (beside the card form: its own prefix)."""
+
+    prefix = "pledge"
+    donor_kind = SelectField(_l("On behalf of"), choices=options(DONOR_KIND_LABELS))
+    state_id = SelectField(
+        _l("State"), description=_l("For a government."), choices=[], validators=[Optional()]
+    )
+    donor_name = StringField(
+        _l("Name of the organization"),
+        description=_l("For an organization; a person gives their own name below."),
+        validators=[Optional(), Length(max=200)],
+    )
+    contact_name = StringField(
+        _l("Your name"), validators=[DataRequired(REQUIRED), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Your e-mail address"), validators=[DataRequired(REQUIRED), EMAIL, Length(max=254)]
+    )
+    expected_on = Day(_l("When you expect to pay"), validators=[Optional()])
+    earmark_meeting_id = SelectField(
+        _l("For a meeting"),
+        description=_l("Leave empty for the fund as a whole."),
+        choices=[],
+        validators=[Optional()],
+    )
+    note = TextAreaField(
+        _l("Anything the fund should know"), validators=[Optional(), Length(max=2000)]
+    )
+
+
 class DonorForm(Form):
     kind = SelectField(_l("Kind of donor"), choices=options(DONOR_KIND_LABELS))
     state_id = SelectField(

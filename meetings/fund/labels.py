@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from meetings.fund.models import (
+    AnnouncementStatus,
     ContributionStatus,
     DisputeStatus,
     DonorKind,
@@ -15,6 +16,15 @@ from meetings.fund.models import (
     RefundStatus,
 )
 from meetings.labels import labels
+
+ANNOUNCEMENT_STATUS_LABELS = labels(
+    AnnouncementStatus,
+    {
+        AnnouncementStatus.WAITING: _l("Waiting for confirmation"),
+        AnnouncementStatus.CONFIRMED: _l("Recorded as a pledge"),
+        AnnouncementStatus.DECLINED: _l("Declined"),
+    },
+)
 
 DONOR_KIND_LABELS = labels(
     DonorKind,

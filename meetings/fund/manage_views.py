@@ -201,30 +201,6 @@ def record_transfer(donor_id: int) -> ResponseReturnValue:
     return done or _donor_page(donor_id, transfer=form)
 
 
-# --- pledges -------------------------------------------------------------------------------------
-
-
-@bp.get("/pledges")
-def pledge_list() -> ResponseReturnValue:
-    current_account()
-    return render_template(
-        "fund/manage/pledges.html", rows=pledges.pledge_rows(), cancel=ReasonForm(formdata=None)
-    )
-
-
-@bp.post("/pledges/<int:pledge_id>/cancel")
-def cancel_pledge(pledge_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    pledge = pledges.get_pledge(actor, pledge_id)
-    form = ReasonForm()
-    return act(
-        lambda: pledges.cancel_pledge(actor, pledge, form.reason.data or ""),
-        success=_("Pledge cancelled."),
-        back=url_for(".pledge_list"),
-        form=form,
-    )
-
-
 # --- contributions -------------------------------------------------------------------------------
 
 

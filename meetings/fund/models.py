@@ -90,6 +90,14 @@ class PledgeStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class AnnouncementStatus(StrEnum):
+    """A pledge announced by a donor online, until a fund administrator records it (or not)."""
+
+    WAITING = "waiting"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
 class LedgerKind(StrEnum):
     CONTRIBUTION_RECEIVED = "contribution_received"
     REFUND = "refund"
@@ -246,6 +254,51 @@ class Pledge(TimestampMixin, Base):
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     donor: Mapped[Donor] = relationship(lazy="joined")
+
+
+class PledgeAnnouncement(TimestampMixin, Base):
+    """A donor's word, given on /fund/contribute, that they will give: not yet a pledge. A fund
+    administrator confirms it (the pledge is recorded for the right donor) or declines it."""
+
+    __tablename__ = "pledge_announcement"
+    __table_args__ = (
+        sa.CheckConstraint("amount_minor > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "(status = 'confirmed') = (pledge_id IS NOT NULL)", name="confirmed_has_pledge"
+        ),
+        sa.CheckConstraint(
+            "(donor_kind = 'government') = (state_id IS NOT NULL)", name="government_is_a_state"
+        ),
+        sa.Index("ix_pledge_announcement_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_kind: Mapped[DonorKind] = mapped_column(enum_type(DonorKind))
+    state_id: Mapped[int | None] = mapped_column(sa.ForeignKey("state.id"))
+    donor_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    amount_minor: Mapped[int] = minor_units_column()
+    currency: Mapped[str] = currency_column()
+    amount: Mapped[Money] = money("amount_minor", "currency")
+    expected_on: Mapped[date | None]
+    earmark_meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meeting.id"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[AnnouncementStatus] = mapped_column(
+        enum_type(AnnouncementStatus), default=AnnouncementStatus.WAITING
+    )
+    announced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    state: Mapped[State | None] = relationship(lazy="joined")
+
+    @property
+    def display_name(self) -> str:
+        """The donor as announced: a government by its State's name in the reader's language."""
+        return self.state.display_name if self.state is not None else self.donor_name
 
 
 class Contribution(TimestampMixin, Base):

@@ -9,25 +9,30 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     make_response,
     redirect,
     render_template,
     request,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetings.auth.current import current_account, current_actor
 from meetings.extensions import csrf, limiter
-from meetings.forms import perform, run, status_for
-from meetings.fund import checkout, events, payments, queries, receipts
+from meetings.forms import options, perform, run, status_for
+from meetings.fund import announcements, checkout, events, payments, queries, receipts
 from meetings.fund.contributions import contribution_by_token
 from meetings.fund.donors import donor_of
-from meetings.fund.forms import ContributeForm, currency_choices
-from meetings.fund.models import Contribution, ContributionStatus, PaymentMethod
+from meetings.fund.forms import AnnounceForm, ContributeForm, currency_choices
+from meetings.fund.models import Contribution, ContributionStatus, DonorKind, PaymentMethod
 from meetings.fund.sections import public_sections
 from meetings.money import parse_amount
-from meetings.security import content_security_policy
+from meetings.reference import services as reference
+from meetings.schedule.services import public_meetings
+from meetings.security import as_id, content_security_policy
 
 bp = Blueprint("fund", __name__)
 log = logging.getLogger(__name__)
@@ -64,16 +69,78 @@ def contribute() -> ResponseReturnValue:
         elif isinstance(outcome.error, checkout.NothingCharged):
             start_again = True  # a new form, with what was typed and a token of its own
             form.fresh_token(force=True)
+    return _contribute_page(form, _announce_form(), online=online, start_again=start_again)
+
+
+def _announce_form() -> AnnounceForm:
+    form = AnnounceForm()
+    currency_choices(form)
+    form.state_id.choices = options(
+        ((s.id, s.name) for s in reference.states_by_name()), blank=_("— choose —")
+    )
+    form.earmark_meeting_id.choices = options(
+        ((m.id, m.display_title) for m in public_meetings()), blank=_("The fund as a whole")
+    )
+    return form
+
+
+@bp.post("/fund/pledges/announce")
+@limiter.limit("10 per hour")
+def announce_pledge() -> ResponseReturnValue:
+    """A donor announces a pledge; the fund administrators confirm it."""
+    actor = current_actor()
+    form = _announce_form()
+    if form.validate_on_submit():
+        outcome = perform(
+            lambda: announcements.announce(
+                actor,
+                announcements.AnnouncementData(
+                    donor_kind=DonorKind(form.donor_kind.data),
+                    contact_name=form.contact_name.data or "",
+                    email=form.email.data or "",
+                    amount=parse_amount(form.amount.data or "", form.currency.data or ""),
+                    state_id=as_id(form.state_id.data),
+                    donor_name=form.donor_name.data or "",
+                    expected_on=form.expected_on.data,
+                    earmark_meeting_id=as_id(form.earmark_meeting_id.data),
+                    note=form.note.data or "",
+                ),
+            ),
+            form=form,
+        )
+        if outcome.value is not None:
+            flash(
+                _(
+                    "Thank you: your pledge is announced. A fund administrator records it and "
+                    "writes to you at %(email)s.",
+                    email=outcome.value.email,
+                ),
+                "success",
+            )
+            return redirect(url_for(".contribute"))
+    card = ContributeForm(formdata=None)
+    online = payments.online() is not None
+    currency_choices(card, sorted(checkout.payable_currencies()) if online else None)
+    card.fresh_token()
+    return _contribute_page(card, form, online=online, start_again=False)
+
+
+def _contribute_page(
+    form: ContributeForm, announce: AnnounceForm, *, online: bool, start_again: bool
+) -> Response:
+    actor = current_actor()
     response = make_response(
         render_template(
             "fund/contribute.html",
             form=form,
+            announce=announce,
             card_payments=online,
             start_again=start_again,
             donor=donor_of(actor),
             bank_details=current_app.config["FUND_BANK_DETAILS"],
+            contact_email=current_app.config["FUND_CONTACT_EMAIL"],
         ),
-        status_for(form),
+        status_for(form, announce),
     )
     # The form's answer redirects to Stripe's checkout page: the policy must allow it there.
     response.headers["Content-Security-Policy"] = content_security_policy(

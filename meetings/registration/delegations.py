@@ -207,6 +207,7 @@ def current_head(delegation: Delegation) -> Registration | None:
 def _tell_heads(delegation: Delegation, head: Registration, previous: Registration | None) -> None:
     """The new head is told, and the one replaced, each in their own words."""
     meeting = db.session.get(Meeting, delegation.meeting_id)
+    assert meeting is not None
     for person, replaced in ((head, False), (previous, True)):
         if person is None or not person.email:
             continue

@@ -146,7 +146,7 @@ class ApplicationForm(PersonFields):
 
     @property
     def new_nominee(self) -> bool:
-        return self.nominee_source.data == "new"
+        return bool(self.nominee_source.data == "new")
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = _without_person(self, super().validate(extra_validators))

@@ -62,6 +62,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("fund.public", "GET"): PUBLIC,
     ("fund.contribute", "GET"): PUBLIC,
     ("fund.contribute", "POST"): PUBLIC,
+    ("fund.announce_pledge", "POST"): PUBLIC,
     # a secret in the address is the permission: an unknown one opens nothing
     ("auth.reset_password", "GET"): INVALID_TOKEN,
     ("auth.reset_password", "POST"): INVALID_TOKEN,
@@ -168,6 +169,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("fund_manage.record_transfer", "POST"): FUND,
     ("fund_manage.pledge_list", "GET"): FUND,
     ("fund_manage.cancel_pledge", "POST"): FUND,
+    ("fund_manage.confirm_announcement", "POST"): FUND,
+    ("fund_manage.decline_announcement", "POST"): FUND,
     ("fund_manage.events", "GET"): FUND,
     ("fund_manage.ledger_entries", "GET"): FUND,
     ("fund_manage.rate_list", "GET"): FUND,

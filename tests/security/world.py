@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from meetings.auth.models import Role, User
 from meetings.documents.storage import read_upload
 from meetings.extensions import db
-from meetings.fund import donors, pledges, refunds
+from meetings.fund import announcements, donors, pledges, refunds
+from meetings.fund.models import DonorKind
 from meetings.mail import OutboxMessage
 from meetings.money import Money
 from meetings.reference.services import state_by_code
@@ -116,6 +117,16 @@ def build() -> World:
     pledge = pledges.record_pledge(
         None, donor, pledges.PledgeData(amount=Money(5_000_000, "USD"), pledged_on=date(2018, 3, 1))
     )
+    announcement = announcements.announce(
+        None,
+        announcements.AnnouncementData(
+            donor_kind=DonorKind.ORGANISATION,
+            contact_name="A. Donor",
+            email="announcer@example.org",
+            amount=Money(100_000, "USD"),
+            donor_name="A foundation",
+        ),
+    )
     db.session.flush()
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
@@ -139,6 +150,7 @@ def build() -> World:
             "contribution_id": contribution.id,
             "refund_id": refund.id,
             "pledge_id": pledge.id,
+            "announcement_id": announcement.id,
             "message_id": message_id,
             "role": Role.SECRETARIAT.value,
             "token": "not-a-real-token",
