@@ -13,7 +13,7 @@ from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.forms import ConfirmForm, act, options, parse_choice, perform, status_for, submit_form
 from meetings.labels import label
-from meetings.schedule import queries, services, sittings
+from meetings.schedule import import_preview, queries, services, sittings
 from meetings.schedule import rooms as room_services
 from meetings.schedule.forms import ImportForm, MeetingForm, RoomForm, SittingForm
 from meetings.schedule.models import (
@@ -24,11 +24,8 @@ from meetings.schedule.models import (
     SittingKind,
     SittingStatus,
 )
-from meetings.schedule.programme_import import (
-    ProgrammeImportError,
-    import_programme,
-    read_upload,
-)
+from meetings.schedule.programme_import import ProgrammeImportError, read_upload
+from meetings.security import as_id
 
 bp = Blueprint("schedule_manage", __name__, url_prefix="/secretariat")
 guard(bp, Permission.MANAGE_SCHEDULE)
@@ -260,23 +257,68 @@ def sitting_status(sitting_id: int) -> ResponseReturnValue:
 
 @bp.route("/meetings/<code>/import", methods=["GET", "POST"])
 def import_sittings(code: str) -> ResponseReturnValue:
+    """Step one: the file is checked and kept, and what it would do is shown; nothing changes."""
     actor = current_account()
     meeting = services.managed_meeting(actor, code)
     form = ImportForm()
     outcome = None
     if form.validate_on_submit():
+        upload = form.file.data
         outcome = perform(
-            lambda: import_programme(actor, meeting, read_upload(form.file.data.read())),
+            lambda: import_preview.preview_import(
+                actor, meeting, read_upload(upload.read()), upload.filename or ""
+            ),
             form=form,
         )
-        if outcome:
-            flash(_("Programme imported: %(result)s.", result=str(outcome.value)), "success")
-            return redirect(url_for(".meeting", code=meeting.code))
+        if outcome.value is not None:
+            return redirect(
+                url_for(".import_review", code=meeting.code, staged_id=outcome.value.staged.id)
+            )
     error = outcome.error if outcome is not None else None
     problems = error.problems if isinstance(error, ProgrammeImportError) else []
     return render_template(
         "schedule/manage/import.html", form=form, meeting=meeting, problems=problems
     ), status_for(form)
+
+
+@bp.get("/meetings/<code>/import/<int:staged_id>")
+def import_review(code: str, staged_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    meeting = services.managed_meeting(actor, code)
+    staged = import_preview.staged_import(actor, meeting, staged_id)
+    if staged.applied_at is not None:
+        flash(_("This file has been imported already."), "info")
+        return redirect(url_for(".meeting", code=meeting.code))
+    outcome = perform(lambda: import_preview.show_preview(actor, meeting, staged))
+    if outcome.value is None:  # the programme changed since: the file no longer fits
+        return redirect(url_for(".import_sittings", code=meeting.code))
+    return render_template(
+        "schedule/manage/import_review.html",
+        meeting=meeting,
+        preview=outcome.value,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/meetings/<code>/import/<int:staged_id>")
+def import_apply(code: str, staged_id: int) -> ResponseReturnValue:
+    """Step two: write what the preview showed, replacing only the hand-made changes chosen."""
+    actor = current_account()
+    meeting = services.managed_meeting(actor, code)
+    replace = frozenset(
+        found for v in request.form.getlist("replace")[:20_000] if (found := as_id(v))
+    )
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".import_review", code=meeting.code, staged_id=staged_id))
+    outcome = perform(
+        lambda: import_preview.apply_import(
+            actor, meeting, import_preview.staged_import(actor, meeting, staged_id), replace
+        )
+    )
+    if outcome.value is None:
+        return redirect(url_for(".import_review", code=meeting.code, staged_id=staged_id))
+    flash(_("Programme imported: %(result)s.", result=str(outcome.value)), "success")
+    return redirect(url_for(".meeting", code=meeting.code))
 
 
 # --- rooms ---------------------------------------------------------------------------------------

@@ -186,6 +186,9 @@ class Sitting(TimestampMixin, Base):
         enum_type(SittingStatus), default=SittingStatus.SCHEDULED
     )
     revision: Mapped[int] = mapped_column(default=0)
+    # The revision a programme import last left it at: a sitting whose revision differs (or
+    # that no import wrote) was changed by hand, and an import asks before replacing it.
+    imported_revision: Mapped[int | None]
     # What the last change was, for the notice on its page: when, and (when it moved) where
     # and when it was before.
     changed_at: Mapped[datetime | None]
@@ -229,3 +232,18 @@ class StarredSitting(Base):
         sa.ForeignKey("sitting.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     starred_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+
+
+class ProgrammeImport(Base):
+    """A programme file read and checked, waiting for the secretariat to confirm what it will
+    change (meetings.schedule.programme_import): nothing of the programme changes until then."""
+
+    __tablename__ = "programme_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    file_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.stamp)
+    applied_at: Mapped[datetime | None]

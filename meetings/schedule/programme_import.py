@@ -43,17 +43,19 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    kept: int = 0  # changed by hand since the last import, and not to be replaced
     numbers: list[int] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return str(
-            _(
-                "%(created)d created, %(updated)d updated, %(unchanged)d unchanged",
-                created=self.created,
-                updated=self.updated,
-                unchanged=self.unchanged,
-            )
+        text = _(
+            "%(created)d created, %(updated)d updated, %(unchanged)d unchanged",
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
         )
+        if self.kept:
+            text += " " + _("(%(kept)d changed by hand, kept as they are)", kept=self.kept)
+        return str(text)
 
 
 @dataclass(frozen=True)
@@ -249,12 +251,13 @@ def _clashes(meeting: Meeting, rows: list[_Row]) -> list[ImportProblem]:
     return problems
 
 
-def import_programme(
+def checked_rows(
     actor: User | None,
     meeting: Meeting,
     text: str,
     progress: Callable[[int], None] | None = None,
-) -> ImportResult:
+) -> list[_Row]:
+    """Every row of the file, checked (ProgrammeImportError lists every bad line)."""
     if actor is not None:
         require(actor, Permission.MANAGE_SCHEDULE)
     rows, problems = _parse(meeting, text, progress)
@@ -263,10 +266,43 @@ def import_programme(
         raise ProgrammeImportError(sorted(problems, key=lambda p: p.line))
     if not rows:
         raise ProgrammeImportError([ImportProblem(2, _("the file has no sittings."))])
-    existing = {
+    return rows
+
+
+def existing_sittings(meeting: Meeting) -> dict[int, Sitting]:
+    return {
         s.number: s
         for s in db.session.scalars(sa.select(Sitting).where(Sitting.meeting_id == meeting.id))
     }
+
+
+COMPARED = ("kind", "title", "agenda_items", "starts_at", "ends_at", "room_id")
+
+
+def differences(sitting: Sitting, planned: PlannedSitting) -> list[str]:
+    """The fields the import would change in ``sitting``."""
+    return [name for name in COMPARED if getattr(sitting, name) != getattr(planned, name)]
+
+
+def changed_by_hand(sitting: Sitting) -> bool:
+    """Changed since the last import wrote it, or never written by an import."""
+    return sitting.imported_revision != sitting.revision
+
+
+def import_programme(
+    actor: User | None,
+    meeting: Meeting,
+    text: str,
+    progress: Callable[[int], None] | None = None,
+    *,
+    replace_by_hand: frozenset[int] | None = None,
+) -> ImportResult:
+    """Write the file's sittings. Of those changed by hand since the last import, only the
+    numbers in ``replace_by_hand`` are replaced, the others kept as they are (None: replace
+    everything, as the command line does). A sitting changed by hand after the preview was
+    shown is kept too: it was not among those the secretariat agreed to replace."""
+    rows = checked_rows(actor, meeting, text, progress)
+    existing = existing_sittings(meeting)
     result = ImportResult()
     created: list[_Row] = []
     for row in rows:
@@ -274,10 +310,20 @@ def import_programme(
         if sitting is None:
             created.append(row)
             result.created += 1
+        elif (
+            replace_by_hand is not None
+            and row.number not in replace_by_hand
+            and changed_by_hand(sitting)
+            and differences(sitting, row.planned)
+        ):
+            result.kept += 1
+            continue
         elif write_plan(actor, sitting, row.planned):
             result.updated += 1
         else:
             result.unchanged += 1
+        if sitting is not None:
+            sitting.imported_revision = sitting.revision
         result.numbers.append(row.number)
     _insert(actor, meeting, created)
     db.session.flush()
@@ -303,6 +349,7 @@ def _insert(actor: User | None, meeting: Meeting, rows: list[_Row]) -> None:
             "room_id": row.planned.room_id,
             "status": SittingStatus.SCHEDULED,
             "revision": 0,
+            "imported_revision": 0,
             "created_at": now,
             "updated_at": now,
         }

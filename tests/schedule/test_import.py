@@ -194,6 +194,9 @@ def test_excel_s_semicolons_and_byte_order_mark_are_read(client, login, setting)
     semicolons = GOOD.replace(",", ";").replace('"Side event: marking; tracing; more"', "Side")
     response = _upload(client, setting, ("\ufeff" + semicolons).encode("utf-8"))
     assert response.status_code == 302
+    assert _count(setting) == 0  # shown first, written once confirmed
+    confirmed = client.submit(response.headers["Location"], {})
+    assert confirmed.status_code == 302
     assert _count(setting) == 3
 
 

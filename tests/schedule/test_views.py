@@ -313,6 +313,12 @@ def test_the_import_form_lists_every_problem_and_imports_nothing(client, login, 
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+    assert db.session.scalar(sa.select(Sitting).where(Sitting.title == "Fine")) is None
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing has changed yet" in review
+    assert "1 sitting created" in review
+    confirmed = client.submit(response.headers["Location"], {})
+    assert confirmed.status_code == 302
     assert db.session.scalar(sa.select(Sitting).where(Sitting.title == "Fine")) is not None
 
 

@@ -131,6 +131,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("schedule_manage.publication", "POST"): SECRETARIAT,
     ("schedule_manage.import_sittings", "GET"): SECRETARIAT,
     ("schedule_manage.import_sittings", "POST"): SECRETARIAT,
+    ("schedule_manage.import_review", "GET"): SECRETARIAT,
+    ("schedule_manage.import_apply", "POST"): SECRETARIAT,
     ("schedule_manage.new_sitting", "GET"): SECRETARIAT,
     ("schedule_manage.new_sitting", "POST"): SECRETARIAT,
     ("schedule_manage.edit_sitting", "GET"): SECRETARIAT,

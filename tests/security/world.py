@@ -28,7 +28,7 @@ from meetings.registration import badges, delegations
 from meetings.registration import services as registration
 from meetings.registration.models import RegistrationStatus
 from meetings.registration.workflow import transition
-from meetings.schedule.models import SittingKind
+from meetings.schedule.models import ProgrammeImport, SittingKind
 from meetings.sponsorship import applications
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer, make_donor
@@ -127,6 +127,8 @@ def build() -> World:
             donor_name="A foundation",
         ),
     )
+    staged = ProgrammeImport(meeting_id=meeting.id, text="number,date\n", file_name="p.csv")
+    db.session.add(staged)
     db.session.flush()
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
@@ -151,6 +153,7 @@ def build() -> World:
             "refund_id": refund.id,
             "pledge_id": pledge.id,
             "announcement_id": announcement.id,
+            "staged_id": staged.id,
             "message_id": message_id,
             "role": Role.SECRETARIAT.value,
             "token": "not-a-real-token",
