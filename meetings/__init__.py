@@ -110,6 +110,16 @@ def check_production(app: Flask) -> None:
         )
 
 
+def browser_identifier() -> str:
+    """What binds a session to the browser that opened it (Flask-Login's "strong" protection)."""
+    import hashlib
+
+    from flask import request
+
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(agent.encode("utf-8", errors="replace")).hexdigest()
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance_path = (overrides or {}).get("INSTANCE_PATH") or os.environ.get(
         "MEETINGS_INSTANCE_PATH", str(ROOT / "instance")
@@ -170,6 +180,10 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
+    # A session is bound to the browser (its User-Agent), not to the network path: a delegate
+    # whose address changes (the venue's Wi-Fi, a phone moving to mobile data, a proxy pool)
+    # stays logged in; a session cookie carried to another browser is still refused.
+    login_manager._session_identifier_generator = browser_identifier
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_session_user)

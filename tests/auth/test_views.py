@@ -299,3 +299,18 @@ def test_audit_log_lists_entries_with_a_constant_number_of_queries(client, login
             assert client.get("/admin/audit").status_code == 200
         counts.append(counted.count)
     assert counts[0] == counts[1], counts
+
+
+def test_a_session_survives_a_new_network_address_but_not_another_browser(client, login) -> None:
+    """Strong session protection binds the session to the browser, not to the network path."""
+    user = login(Role.DELEGATE)
+    assert user is not None
+    moved = client.get("/dashboard", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert moved.status_code == 200
+    other_browser = client.get(
+        "/dashboard",
+        headers={"User-Agent": "Another browser"},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
+    assert other_browser.status_code == 302
+    assert "/login" in other_browser.headers["Location"]
