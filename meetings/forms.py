@@ -10,11 +10,13 @@ call ``commit()`` or catch ``DomainError`` themselves.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
+import sqlalchemy.exc as sa_exc
 from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -26,8 +28,10 @@ from wtforms import DateField, SelectChoice
 from wtforms.widgets import HiddenInput
 
 from meetings.clock import FIRST_YEAR, LAST_YEAR
-from meetings.errors import DomainError, Incomplete, NotFound, PermissionDenied
+from meetings.errors import Conflict, DomainError, Incomplete, NotFound, PermissionDenied
 from meetings.extensions import db
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -101,26 +105,71 @@ class Outcome(Generic[T]):
         return self.error is None
 
 
+# PostgreSQL's answers to two transactions that got in each other's way: a deadlock, and a
+# serializable transaction that lost. Either may simply be run again.
+RETRIED_SQLSTATES = frozenset({"40P01", "40001"})
+ATTEMPTS = 3
+
+
+def _sqlstate(error: sa_exc.DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+
+
+def is_duplicate(error: sa_exc.IntegrityError) -> bool:
+    """A unique key refused a row: the same thing was done at the same moment (or just before)
+    by another request, which the service's own check could not yet see."""
+    return _sqlstate(error) == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
+def _refuse(error: DomainError, form: FlaskForm | None) -> Outcome[Any]:
+    db.session.rollback()
+    if form is not None:
+        attach_error(form, error)
+    else:
+        flash(error.message, "error")
+    return Outcome(error=error)
+
+
 def perform(call: Callable[[], T], *, form: FlaskForm | None = None) -> Outcome[T]:
     """Run ``call`` in the request's transaction and commit it. On DomainError roll back; the
     message goes beside ``form``'s field named by the error (above the form when the field is
     not in it), or into a flash message when there is no form.
 
+    Two identical requests at the same moment (a double click, a retry, two people) are answered
+    plainly, never with an error page: a unique key that refuses the second is said as "done
+    already"; a deadlock or a lost serializable transaction is run again (up to three times).
+
     PermissionDenied and NotFound are not the user's input to correct: they go on to the error
     pages (403, 404), which roll back too."""
-    try:
-        value = call()
-        db.session.commit()
-    except (PermissionDenied, NotFound):
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        if form is not None:
-            attach_error(form, error)
-        else:
-            flash(error.message, "error")
-        return Outcome(error=error)
-    return Outcome(value=value)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            value = call()
+            db.session.commit()
+        except (PermissionDenied, NotFound):
+            raise
+        except DomainError as error:
+            return _refuse(error, form)
+        except sa_exc.IntegrityError as error:
+            if not is_duplicate(error):
+                raise
+            log.info("a duplicate refused by a unique key: %s", error.orig)
+            return _refuse(
+                Conflict(
+                    _(
+                        "This was done already, perhaps by another request at the same moment; "
+                        "nothing was saved twice. Reload the page to see where things stand."
+                    )
+                ),
+                form,
+            )
+        except sa_exc.OperationalError as error:
+            if _sqlstate(error) not in RETRIED_SQLSTATES or attempt == ATTEMPTS:
+                raise
+            db.session.rollback()
+            log.info("contention, attempt %d: %s", attempt, _sqlstate(error))
+            continue
+        return Outcome(value=value)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def run(call: Callable[[], T]) -> T:

@@ -6,8 +6,8 @@ confirm, choosing which of those hand-made changes the file may replace."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from datetime import datetime
+from enum import Enum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
