@@ -144,6 +144,16 @@ class AffiliationFields:
     un_entity_id = _choice_field(_l("Which United Nations entity"))
     ngo_id = _choice_field(_l("Which non-governmental organization"))
     media_id = _choice_field(_l("Which media outlet"))
+    # First on the page, first in the error summary.
+    summary_first = (
+        "category",
+        "member_state_id",
+        "observer_state_id",
+        "igo_id",
+        "un_entity_id",
+        "ngo_id",
+        "media_id",
+    )
 
     def affiliation(self) -> Affiliation:
         category = ParticipantCategory(self.category.data)
@@ -187,7 +197,16 @@ class DraftForm(PersonFields):
 
 
 class PhotoForm(Form):
-    photo = RegistrationForm.photo
+    """The photo on its own, on the registration's page (adding or replacing it now)."""
+
+    photo = FileField(
+        _l("Photo for the grounds pass"),
+        description=_l(
+            "A recent passport-style photo, JPEG or PNG: face and shoulders, plain background. "
+            "It is cropped to the passport format and shown only to the secretariat, your focal "
+            "point and you."
+        ),
+    )
 
 
 class InvitationForm(PersonFields):

@@ -196,3 +196,20 @@ def test_pages_have_a_skip_link_and_landmarks(client) -> None:
         assert landmark in html
     assert 'for="email"' in html
     assert 'for="password"' in html
+
+
+def test_the_header_has_no_two_links_of_the_same_name_to_different_places(client, login) -> None:
+    import re
+
+    from meetings.auth.models import Role
+
+    for who in (None, Role.SECRETARIAT, Role.ADMIN):
+        if who is not None:
+            login(who)
+        html = client.get("/meetings").get_data(as_text=True)
+        header = html[html.index("<header") : html.index("</header>")]
+        links: dict[str, set[str]] = {}
+        for href, text in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>(.*?)</a>', header, re.S):
+            name = re.sub(r"<[^>]+>|\s+", " ", text).strip()
+            links.setdefault(name, set()).add(href)
+        assert all(len(hrefs) == 1 for hrefs in links.values()), links

@@ -171,3 +171,18 @@ def test_the_desk_finds_people_by_name_shows_their_photo_and_counts(client, logi
     }
     refused = client.submit(f"/secretariat/check-in/{pending.id}", {"meeting": str(meeting.id)})
     assert "not accredited" in refused.get_data(as_text=True)
+
+
+def test_the_photo_hint_speaks_of_replacing_once_a_photo_is_there(client, login) -> None:
+    owner = make_user()
+    registration = register(owner, make_open_meeting())
+    db.session.commit()
+    login(owner)
+    page = client.get(f"/registrations/{registration.id}").get_data(as_text=True)
+    assert "You can add it later" not in page
+    assert "passport-style photo" in page
+    badges.set_photo(owner, registration, _upload(photo_bytes()))
+    db.session.commit()
+    page = client.get(f"/registrations/{registration.id}").get_data(as_text=True)
+    assert "Upload a new photo only to replace the one you sent." in page
+    assert "You can add it later" not in page

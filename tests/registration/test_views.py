@@ -456,3 +456,14 @@ def test_the_focal_point_approves_from_the_delegation_page(client, login, meetin
     db.session.refresh(registration)
     assert registration.status is RegistrationStatus.APPROVED
     assert focal_point.id != registration.user_id
+
+
+def test_the_error_summary_lists_problems_in_the_order_of_the_page(client, login, meeting) -> None:
+    user = login(Role.DELEGATE)
+    response = _post(
+        client, _form(email=user.email, category=None, family_name="", member_state_id=None)
+    )
+    html = response.get_data(as_text=True)
+    summary = html[html.index('class="error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert summary.index('href="#category') < summary.index('href="#family_name"')
