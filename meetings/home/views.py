@@ -15,7 +15,7 @@ from meetings.forms import perform, safe_next
 from meetings.home import health
 from meetings.registration.queries import my_registrations
 from meetings.registration.rules import window_is_open
-from meetings.registration.todo import focal_todo
+from meetings.registration.todo import focal_todo, secretariat_todo
 from meetings.schedule.models import MeetingState
 from meetings.schedule.services import public_meetings
 
@@ -44,6 +44,7 @@ def dashboard() -> str:
         user=user,
         registrations=my_registrations(user),
         todos=focal_todo(user),
+        desk=secretariat_todo(user),
         state_focal_point=is_state_focal_point(user),
     )
 

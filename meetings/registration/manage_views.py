@@ -52,7 +52,7 @@ from meetings.registration.forms import (
 )
 from meetings.registration.models import Gender, ParticipantCategory, RegistrationStatus
 from meetings.schedule.models import Meeting
-from meetings.schedule.services import all_meetings, managed_meeting
+from meetings.schedule.services import all_meetings, current_meeting, managed_meeting
 from meetings.security import as_id
 
 bp = Blueprint("registration_manage", __name__, url_prefix="/secretariat")
@@ -72,9 +72,21 @@ def _enum(kind: type[E], name: str) -> E | None:
         return None
 
 
+def _meeting_filter() -> int | None:
+    """The meeting asked for; "all" for every meeting; by default the current one (a decade of
+    meetings is not what the secretariat opens the list for)."""
+    asked = request.args.get("meeting")
+    if asked == "all":
+        return None
+    if asked:
+        return _int("meeting")
+    current = current_meeting(current_account())
+    return current.id if current else None
+
+
 def _filters() -> queries.RegistrationFilter:
     return queries.RegistrationFilter(
-        meeting_id=_int("meeting"),
+        meeting_id=_meeting_filter(),
         status=_enum(RegistrationStatus, "status"),
         category=_enum(ParticipantCategory, "category"),
         state_id=_int("state"),

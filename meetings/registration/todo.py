@@ -91,3 +91,53 @@ def focal_todo(actor: User) -> list[DelegationTodo]:
 def todo_for(actor: User, delegation: Delegation) -> DelegationTodo | None:
     """What waits for ``actor`` on this delegation's page, if they are its focal point."""
     return next((t for t in focal_todo(actor) if t.delegation.id == delegation.id), None)
+
+
+@dataclass(frozen=True)
+class MeetingTodo:
+    """What waits for the secretariat on one meeting not concluded."""
+
+    meeting: Meeting
+    submitted: int  # waiting for a first approval (the focal point's, or the secretariat's)
+    to_accredit: int  # approved, waiting for accreditation
+    passes_to_print: int  # accredited, pass never printed
+    late: int  # registered after the deadline, with a reason to read
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.submitted or self.to_accredit or self.passes_to_print or self.late)
+
+
+def _count_where(*conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    return sa.func.sum(sa.case((sa.and_(*conditions), 1), else_=0))
+
+
+def secretariat_todo(actor: User) -> list[MeetingTodo]:
+    """Each meeting not concluded with work waiting for the secretariat (one query); empty for
+    anyone who does not manage registrations."""
+    if not has_permission(actor, Permission.MANAGE_REGISTRATIONS):
+        return []
+    status = Registration.status
+    rows = db.session.execute(
+        sa.select(
+            Meeting,
+            _count_where(status == RegistrationStatus.SUBMITTED),
+            _count_where(status == RegistrationStatus.APPROVED),
+            _count_where(
+                status == RegistrationStatus.ACCREDITED, Registration.badge_printed_at.is_(None)
+            ),
+            _count_where(
+                status.in_((RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED)),
+                Registration.late_registration_reason.is_not(None),
+            ),
+        )
+        .join(Registration, Registration.meeting_id == Meeting.id)
+        .where(Meeting.state != MeetingState.CONCLUDED)
+        .group_by(Meeting.id)
+        .order_by(Meeting.start_date)
+    ).all()
+    found = [
+        MeetingTodo(meeting, int(a or 0), int(b or 0), int(c or 0), int(d or 0))
+        for meeting, a, b, c, d in rows
+    ]
+    return [todo for todo in found if todo.anything]

@@ -360,6 +360,21 @@ def all_meetings(actor: User) -> list[Meeting]:
     return list(db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc())))
 
 
+def current_meeting(actor: User) -> Meeting | None:
+    """The meeting the secretariat most likely works on: the first not yet concluded (in
+    session or coming), else the latest."""
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    coming = db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.state != MeetingState.CONCLUDED)
+        .order_by(Meeting.start_date, Meeting.id)
+        .limit(1)
+    )
+    return coming or db.session.scalar(
+        sa.select(Meeting).order_by(Meeting.start_date.desc(), Meeting.id.desc()).limit(1)
+    )
+
+
 def meetings_for(actor: User | None) -> list[Meeting]:
     """The meetings ``actor`` may pick from a list (earmarks, calls): every meeting for those
     who plan or fund them, the published ones for everyone else."""

@@ -399,3 +399,30 @@ def test_the_secretariats_programme_is_paged_with_flat_queries(client, login, qu
     second = client.get("/secretariat/meetings/PAGED?page=2").get_data(as_text=True)
     assert "Numbered 130" in second
     assert "Numbered 100" not in second
+
+
+def test_a_concluded_meeting_shows_its_sittings_as_held_and_each_cell_says_what_it_is(
+    client,
+) -> None:
+    from meetings.schedule import services
+    from meetings.schedule.models import MeetingState
+    from tests.factories.schedule import make_meeting, make_sitting
+
+    meeting = make_meeting()
+    make_sitting(meeting, title="Opening plenary")
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.code}").get_data(as_text=True)
+    assert "badge-scheduled" in html
+    assert 'data-label="Room"' in html
+    assert 'data-label="Status"' in html
+    for state in (
+        MeetingState.REGISTRATION_OPEN,
+        MeetingState.REGISTRATION_CLOSED,
+        MeetingState.IN_SESSION,
+        MeetingState.CONCLUDED,
+    ):
+        services.change_meeting_state(None, meeting, state)
+    db.session.commit()
+    html = client.get(f"/meetings/{meeting.code}").get_data(as_text=True)
+    assert "badge-held" in html
+    assert "badge-scheduled" not in html
