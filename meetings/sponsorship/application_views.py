@@ -35,9 +35,9 @@ def _page(application_id: int, **forms: object) -> ResponseReturnValue:
     award = offers.award_of(found)
     forms.setdefault("review_form", ReviewForm(formdata=None))
     forms.setdefault("offer_form", _offer_form(found, award))
-    forms.setdefault("ticket_form", AmountForm(formdata=None))
+    forms.setdefault("ticket_form", AmountForm(formdata=None, prefix="ticket"))
     forms.setdefault("dsa_form", _dsa_form(award))
-    forms.setdefault("top_up_form", AmountForm(formdata=None))
+    forms.setdefault("top_up_form", AmountForm(formdata=None, prefix="top_up"))
     forms.setdefault("settle_form", SettleForm(formdata=None))
     return render_template(
         "sponsorship/manage/application.html",
@@ -72,7 +72,7 @@ def _offer_form(application: Application, award: Award | None) -> OfferForm:
 
 def _dsa_form(award: Award | None) -> AmountForm:
     """Prefilled with what the award set aside for the DSA and terminal expenses."""
-    form = AmountForm(formdata=None)
+    form = AmountForm(formdata=None, prefix="dsa")
     if award is not None:
         form.amount.data = format_amount(award.dsa + award.terminal)
     return form
@@ -174,7 +174,7 @@ def approve_offer(application_id: int) -> ResponseReturnValue:
 def travel(application_id: int) -> ResponseReturnValue:
     actor = current_account()
     found = applications.get_application(actor, application_id)
-    form = AmountForm()
+    form = AmountForm(prefix="ticket")
     done = submit_form(
         form,
         lambda: offers.book_travel(
@@ -190,7 +190,7 @@ def travel(application_id: int) -> ResponseReturnValue:
 def pay_dsa(application_id: int) -> ResponseReturnValue:
     actor = current_account()
     found = applications.get_application(actor, application_id)
-    form = AmountForm()
+    form = AmountForm(prefix="dsa")
     done = submit_form(
         form,
         lambda: offers.pay_dsa(actor, found, parse_amount(form.amount.data or "", "USD")),
@@ -204,7 +204,7 @@ def pay_dsa(application_id: int) -> ResponseReturnValue:
 def top_up(application_id: int) -> ResponseReturnValue:
     actor = current_account()
     found = applications.get_application(actor, application_id)
-    form = AmountForm()
+    form = AmountForm(prefix="top_up")
     done = submit_form(
         form,
         lambda: offers.top_up(actor, found, parse_amount(form.amount.data or "", "USD")),

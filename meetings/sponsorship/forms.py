@@ -204,6 +204,9 @@ class OfferForm(Form):
 
 
 class AmountForm(Form):
+    """An amount paid out of an award; one page holds several (ticket, DSA, increase), each
+    with its own prefix so that their fields' ids differ."""
+
     amount = StringField(_l("Amount"), description=USD_HINT, validators=[DataRequired(REQUIRED)])
     reference = StringField(_l("Ticket reference"), validators=[Optional(), Length(max=120)])
 

@@ -30,6 +30,8 @@ from meetings.registration.models import RegistrationStatus
 from meetings.registration.workflow import transition
 from meetings.schedule.models import ProgrammeImport, SittingKind
 from meetings.sponsorship import applications
+from meetings.sponsorship.models import ApplicationStatus
+from meetings.sponsorship.workflow import WORKFLOW
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer, make_donor
 from tests.factories.registration import (
@@ -41,7 +43,7 @@ from tests.factories.registration import (
     register,
 )
 from tests.factories.schedule import make_room, make_sitting
-from tests.factories.sponsorship import Applicant, apply, make_call
+from tests.factories.sponsorship import Applicant, applicant, apply, make_call, offered
 
 ROLES = (
     "anonymous",
@@ -127,6 +129,10 @@ def build() -> World:
             donor_name="A foundation",
         ),
     )
+    # An application with its award accepted: its page shows the travel, DSA and increase forms
+    # at once (the markup walk reads it: their fields must not share ids).
+    accepted = offered(apply(call, applicant(meeting, "NP")))
+    WORKFLOW.move(None, accepted, ApplicationStatus.ACCEPTED)
     staged = ProgrammeImport(meeting_id=meeting.id, text="number,date\n", file_name="p.csv")
     db.session.add(staged)
     db.session.flush()
@@ -159,6 +165,9 @@ def build() -> World:
             "token": "not-a-real-token",
             "filename": "css/app.css",
         },
-        overrides={"registration.badge": {"registration_id": member.id}},
+        overrides={
+            "registration.badge": {"registration_id": member.id},
+            "sponsorship_manage.application": {"application_id": accepted.id},
+        },
         body={"registration": str(own.id), "registration_id": str(own.id)},
     )
