@@ -22,12 +22,33 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INERT = re.compile(r"[+-]?[\d\s().\-/]*\d[\d\s().\-/]*")
 
 
+class Telephone(str):
+    """A cell that holds a telephone number (see ``telephone_cell``)."""
+
+    __slots__ = ()
+
+
 def safe_cell(value: object) -> str:
     """A spreadsheet shows text, never runs it: a cell that starts like a formula gets a quote,
     unless it is only a number or a telephone number."""
     text = "" if value is None else str(getattr(value, "value", value))
+    if isinstance(value, Telephone) and text.startswith("+") and INERT.fullmatch(text):
+        return telephone_cell(text)
     if text.startswith(FORMULA_START) and not INERT.fullmatch(text):
         return "'" + text
+    return text
+
+
+def telephone_cell(number: str) -> str:
+    """A telephone number as Excel keeps it. Excel reads a cell that starts with "+" as a
+    formula: "+41 22 917 1234" becomes an error (the spaces are its intersection operator) and
+    "+41229171234" a number in scientific notation, the plus lost. Written as ="+41 22 917 1234"
+    it is shown exactly as typed, in Excel and LibreOffice. Only a number made of digits,
+    spaces, brackets, dots, dashes and slashes is written so (nothing in it can run); anything
+    else goes through ``safe_cell``."""
+    text = number.strip()
+    if text.startswith("+") and INERT.fullmatch(text):
+        return f'="{text}"'
     return text
 
 

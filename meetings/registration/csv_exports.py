@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, require
-from meetings.exports import csv_line, venue_time, yes_no
+from meetings.exports import Telephone, csv_line, venue_time, yes_no
 from meetings.extensions import db
 from meetings.labels import label, labeller
 from meetings.reference.models import Organisation, State
@@ -96,7 +96,7 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
                 function,
                 word(gender),
                 email,
-                phone,
+                Telephone(phone or ""),
                 word(based_in),
                 yes if consent else no,
                 venue_time(submitted, zone),

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -293,9 +292,6 @@ def report(actor: User, *conditions: Any, title: str) -> Report:
     return result
 
 
-UTC_ZONE = ZoneInfo("UTC")  # a call spans meetings in several places: its file keeps to UTC
-
-
 def _export_columns() -> list[str]:
     return [
         str(_("Application")),
@@ -311,7 +307,8 @@ def _export_columns() -> list[str]:
         str(_("DSA days")),
         str(_("Terminal expenses asked (USD)")),
         str(_("Award (USD)")),
-        str(_("Submitted (UTC)")),
+        str(_("Submitted (venue time)")),
+        str(_("Time zone")),
     ]
 
 
@@ -336,7 +333,10 @@ def export(actor: User, call: SponsorshipCall) -> Iterator[str]:
                 a.dsa_days,
                 a.terminal.decimal(),
                 row.award.total.decimal() if row.award else "",
-                venue_time(a.submitted_at, UTC_ZONE),
+                # Each in its meeting's venue time, as every other file: a call may span
+                # meetings in several places, so the zone is said on each row.
+                venue_time(a.submitted_at, a.meeting.zone),
+                a.meeting.timezone,
             ]
         )
 

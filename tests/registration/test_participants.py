@@ -189,3 +189,18 @@ def test_the_personal_feed_holds_the_meetings_one_is_registered_for(app) -> None
         assert (
             f"sitting-{hidden.id}@" not in personal_feed(user, personal_fingerprint(user)).decode()
         )
+
+
+def test_telephone_numbers_are_written_so_a_spreadsheet_keeps_the_plus() -> None:
+    """Excel reads "+41 22 917 1234" as a formula (an error, or a number without its plus);
+    written as ="+41 22 917 1234" it shows the number as typed. Anything else in the column
+    is neutralised as any other cell."""
+    assert exports.safe_cell(exports.Telephone("+41 22 917 1234")) == '="+41 22 917 1234"'
+    assert exports.safe_cell(exports.Telephone("022 917 1234")) == "022 917 1234"
+    assert exports.safe_cell(exports.Telephone("")) == ""
+    assert exports.safe_cell(exports.Telephone('+1"&HYPERLINK("x')) == '\'+1"&HYPERLINK("x'
+    meeting = make_open_meeting()
+    accredited(meeting, phone="+232 76 123 456")
+    secretariat = make_user(roles=[Role.SECRETARIAT])
+    text = "".join(csv_exports.export_registrations(secretariat, meeting))
+    assert ',"=""+232 76 123 456""",' in text

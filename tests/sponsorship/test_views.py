@@ -101,6 +101,13 @@ def test_an_administrator_reads_every_assessment_and_exports_formula_safe_csv(
     csv = client.get(f"/sponsorship/manage/calls/{call.id}/applications.csv").get_data(as_text=True)
     assert csv.splitlines()[0].startswith("\ufeffApplication,Meeting,State,Regional group")
     assert "Sierra Leone" in csv
+    header = csv.splitlines()[0]
+    assert header.endswith("Submitted (venue time),Time zone")
+    row = next(line for line in csv.splitlines() if "Sierra Leone" in line)
+    assert row.endswith(",America/New_York")
+    # Submitted during the test clock's day, written at the venue (New York), not in UTC.
+    submitted = mine.submitted_at.astimezone(call.meetings[0].zone).strftime("%Y-%m-%d %H:%M")
+    assert f",{submitted}," in row
 
 
 def _form(meeting_id: int, registration_id: int, **changes):
