@@ -26,6 +26,13 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 OTHER_LANGUAGES = ("fr", "es", "ru", "zh", "ar")
 
 
+def language_name(code: str, reader: str) -> str:
+    """The name of the language ``code`` in the language ``reader`` (CLDR's: "anglais")."""
+    from babel import Locale
+
+    return Locale.parse(code).get_language_name(reader) or LANGUAGE_NAMES.get(code, code)
+
+
 def feed_language() -> str:
     """A calendar feed has one language per address, so that its bytes (and ETag) are stable:
     the default, or ``?lang=`` — never the reader's cookies or Accept-Language."""
@@ -41,12 +48,14 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
-    locale = getattr(current_user, "locale", None)
-    if locale in languages:
-        return str(locale)
+    # This browser's choice (the header's language switch) first; then the account's language
+    # (what its e-mails are written in, set on the account page); then the browser's own.
     chosen = session.get("language")
     if chosen in languages:
         return str(chosen)
+    locale = getattr(current_user, "locale", None)
+    if locale in languages:
+        return str(locale)
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )

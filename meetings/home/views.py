@@ -2,17 +2,28 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from meetings import clock
-from meetings.auth import services
 from meetings.auth.current import current_account
 from meetings.auth.permissions import is_state_focal_point
 from meetings.extensions import limiter
-from meetings.forms import perform, safe_next
+from meetings.forms import safe_next
 from meetings.home import health
+from meetings.i18n import language_name
 from meetings.registration.queries import my_registrations
 from meetings.registration.rules import window_is_open
 from meetings.registration.todo import focal_todo, secretariat_todo
@@ -51,13 +62,25 @@ def dashboard() -> str:
 
 @bp.post("/language")
 def set_language() -> Response:
-    """Remember the chosen language: on the account (for its pages and every e-mail to it), and
-    in the session for a visitor."""
+    """The language of the pages in this browser. The account's own language (that of every
+    e-mail to it) is kept apart, changed on the account page: switching to read a page in
+    another language does not change what a person's mail is written in. When the two differ,
+    the person is told, with the way to change it."""
     code = request.form.get("language", "")
     if code in current_app.config["LANGUAGES"]:
         session["language"] = code
-        if current_user.is_authenticated:
-            perform(lambda: services.set_locale(current_account(), code))
+        account = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+        if account and account != code:
+            with force_locale(code):
+                flash(
+                    _(
+                        "Pages are now in %(language)s. Your e-mails are still written in "
+                        "%(mail_language)s: change that on your account page.",
+                        language=language_name(code, code),
+                        mail_language=language_name(account, code),
+                    ),
+                    "info",
+                )
     return redirect(safe_next(request.form.get("next")) or url_for("home.index"))
 
 

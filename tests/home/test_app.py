@@ -213,3 +213,19 @@ def test_the_header_has_no_two_links_of_the_same_name_to_different_places(client
             name = re.sub(r"<[^>]+>|\s+", " ", text).strip()
             links.setdefault(name, set()).add(href)
         assert all(len(hrefs) == 1 for hrefs in links.values()), links
+
+
+def test_the_header_s_language_switch_leaves_the_account_s_language_alone(client, login) -> None:
+    from meetings.auth.models import Role
+    from meetings.extensions import db
+
+    user = login(Role.DELEGATE)
+    assert user.locale in (None, "en")
+    user.locale = "en"
+    db.session.commit()
+    response = client.submit("/language", {"language": "fr", "next": "/dashboard"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    assert "Vos courriels sont toujours rédigés en anglais" in page
+    db.session.refresh(user)
+    assert user.locale == "en"  # e-mails stay in English until changed on the account page
