@@ -178,6 +178,16 @@ def change_status(application_id: int) -> ResponseReturnValue:
     back = safe_next(request.form.get("back")) or url_for(
         ".application", application_id=application_id
     )
+    accepting = form.target.data == ApplicationStatus.ACCEPTED.value
+    if accepting and request.form.get("confirmed") != "1":
+        # Accepting binds the State: one more page says what it means and what happens next.
+        return render_template(
+            "sponsorship/focal/confirm_accept.html",
+            application=found,
+            award=offers.award_of(found),
+            decision=form,
+            back=back,
+        )
 
     def move() -> ApplicationStatus:
         target = parse_choice(ApplicationStatus, form.target.data, _("Choose what to do."))

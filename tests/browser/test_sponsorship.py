@@ -158,6 +158,10 @@ def test_apply_review_offer_accept_travel_attend_settle(
     assert focal.get_by_text("Your file is complete.").is_visible()
     assert focal.get_by_text("Capital-based expert").count() == 0
     focal.get_by_role("button", name="Accept the offer — Sierra Leone").click()
+    # Accepting asks first, with what happens next.
+    focal.get_by_role("heading", name="Accept the fund's offer?").wait_for()
+    assert focal.get_by_role("heading", name="What happens next").is_visible()
+    focal.get_by_role("button", name="Yes, accept the offer").click()
     focal.get_by_text("The application is now “Accepted”.").wait_for()
 
     with in_app.app_context():

@@ -55,3 +55,30 @@ def test_open_calls_for_state_counts_only_live_applications() -> None:
     [standing] = applications.open_calls_for_state(sierra_leone.focal_point, [call])
     assert standing.applied == [mine]
     assert not standing.has_room
+
+
+def test_accepting_the_offer_asks_first_and_says_what_happens_next(client, login) -> None:
+    from meetings.money import Money
+    from tests.factories.fund import bank_transfer
+    from tests.factories.sponsorship import offered
+
+    call = make_call()
+    sierra_leone = applicant(call.meetings[0], "SL")
+    bank_transfer(amount=Money(10_000_000, "USD"))
+    mine = offered(apply(call, sierra_leone))
+    db.session.commit()
+    login(sierra_leone.focal_point)
+    url = f"/sponsorship/applications/{mine.id}/status"
+    asked = client.submit(url, {"target": "accepted"})
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Accept the fund&#39;s offer?" in page or "Accept the fund's offer?" in page
+    assert "What happens next" in page
+    db.session.refresh(mine)
+    assert mine.status is S.OFFERED
+    done = client.submit(url, {"target": "accepted", "confirmed": "1"})
+    assert done.status_code == 302
+    db.session.refresh(mine)
+    assert mine.status is S.ACCEPTED
+    after = client.get(f"/sponsorship/applications/{mine.id}").get_data(as_text=True)
+    assert "What happens next" in after
