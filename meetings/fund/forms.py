@@ -137,6 +137,10 @@ class PledgeForm(AmountFields):
         validators=[Optional()],
     )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    another = BooleanField(
+        _l("This is another pledge"),
+        description=_l("Tick only when told this donor pledged the same amount lately."),
+    )
 
 
 class BankTransferForm(AmountFields):

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from meetings.auth.current import current_account
@@ -28,7 +29,7 @@ from meetings.fund.forms import (
     currency_choices,
 )
 from meetings.fund.models import ContributionStatus, DonorKind, Pledge, Refund, RefundStatus
-from meetings.money import parse_amount
+from meetings.money import format_money, parse_amount
 from meetings.schedule.services import meetings_for, processes
 from meetings.security import as_id
 
@@ -94,7 +95,7 @@ def _pledge_form() -> PledgeForm:
     form.earmark.choices = options(
         [("", _("The fund as a whole"))]
         + [(f"p:{p.id}", p.display_title) for p in processes()]
-        + [(f"m:{m.id}", m.title) for m in meetings_for(current_account())]
+        + [(f"m:{m.id}", m.display_title) for m in meetings_for(current_account())]
     )
     return form
 
@@ -104,7 +105,14 @@ def _transfer_form(donor_id: int) -> BankTransferForm:
     currency_choices(form)
     rows = pledges.pledge_rows(Pledge.donor_id == donor_id, Pledge.cancelled_at.is_(None))
     form.pledge_id.choices = options(
-        ((row.pledge.id, f"{row.pledge.pledged_on} — {row.pledge.amount}") for row in rows),
+        (
+            (
+                row.pledge.id,
+                f"{format_date(row.pledge.pledged_on, 'medium')} — "
+                f"{format_money(row.pledge.amount)}",
+            )
+            for row in rows
+        ),
         blank=_("No pledge"),
     )
     return form
@@ -168,6 +176,7 @@ def record_pledge(donor_id: int) -> ResponseReturnValue:
                 earmark_meeting_id=meeting_id,
                 earmark_process_id=process_id,
                 note=form.note.data or "",
+                another=bool(form.another.data),
             ),
         )
 

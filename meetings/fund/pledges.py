@@ -5,11 +5,12 @@ is never money: it counts towards no balance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from meetings import clock
@@ -46,6 +47,12 @@ class PledgeData:
     earmark_meeting_id: int | None = None
     earmark_process_id: int | None = None
     note: str = ""
+    # The same donor, amount and currency recorded within DUPLICATE_DAYS is asked about first:
+    # True says it is another pledge, not the same one entered twice.
+    another: bool = False
+
+
+DUPLICATE_DAYS = 90
 
 
 # Beyond any real contribution, in minor units of any currency: a typing slip, refused.
@@ -79,6 +86,8 @@ def record_pledge(actor: User | None, donor: Donor, data: PledgeData) -> Pledge:
         raise DomainError(_("Choose a process from the list."), field="earmark")
     if data.pledged_on > clock.now().date():
         raise DomainError(_("A pledge is recorded once it is made."), field="pledged_on")
+    if not data.another:
+        _check_not_twice(donor, data)
     pledge = Pledge(
         donor_id=donor.id,
         amount=data.amount,
@@ -97,6 +106,35 @@ def record_pledge(actor: User | None, donor: Donor, data: PledgeData) -> Pledge:
         after={"donor": donor.name, "amount": str(data.amount)},
     )
     return pledge
+
+
+def _check_not_twice(donor: Donor, data: PledgeData) -> None:
+    """The same pledge entered twice (two administrators, one note verbale) is refused with the
+    first one named; a second pledge of the same amount is recorded once said to be another."""
+    window = timedelta(days=DUPLICATE_DAYS)
+    earlier = db.session.scalar(
+        sa.select(Pledge)
+        .where(
+            Pledge.donor_id == donor.id,
+            Pledge.amount_minor == data.amount.amount,
+            Pledge.currency == data.amount.currency,
+            Pledge.cancelled_at.is_(None),
+            Pledge.pledged_on.between(data.pledged_on - window, data.pledged_on + window),
+        )
+        .order_by(Pledge.pledged_on.desc())
+        .limit(1)
+    )
+    if earlier is not None:
+        raise DomainError(
+            _(
+                "A pledge of %(amount)s from %(donor)s, made on %(when)s, is recorded already. "
+                "If this is another pledge, tick “This is another pledge” and save again.",
+                amount=format_money(earlier.amount),
+                donor=donor.display_name,
+                when=format_date(earlier.pledged_on, "medium"),
+            ),
+            field="another",
+        )
 
 
 def cancel_pledge(actor: User, pledge: Pledge, reason: str) -> None:

@@ -178,6 +178,8 @@ def test_a_bad_bank_transfer_is_refused_beside_its_field_and_nothing_is_written(
     assert response.status_code == 422
     assert any(message in error for error in form_errors(response)), form_errors(response)
     assert f'id="transfer-{field}-error"' in response.get_data(as_text=True)
+    if field == "currency":  # where to enter the missing rate
+        assert 'href="/fund/rates"' in response.get_data(as_text=True)
     assert _count(Contribution) == 0
     assert _count(LedgerEntry) == 0
 
@@ -205,6 +207,27 @@ def test_pledges_are_recorded_and_cancelled_with_a_reason(client, login) -> None
     client.submit(f"/fund/pledges/{pledge.id}/cancel", {"reason": "Budget cut"})
     db.session.refresh(pledge)
     assert pledge.cancellation_reason == "Budget cut"
+
+
+def test_the_same_pledge_twice_is_asked_about_and_the_pledge_list_reads_as_words(
+    client, login
+) -> None:
+    donor = make_donor()
+    db.session.commit()
+    login(Role.FUND_ADMINISTRATOR)
+    form = {"amount": "50,000", "currency": "EUR", "pledged_on": "2018-01-10", "earmark": ""}
+    assert client.submit(f"/fund/donors/{donor.id}/pledges", form).status_code == 302
+    again = client.submit(f"/fund/donors/{donor.id}/pledges", {**form, "pledged_on": "2018-01-12"})
+    assert again.status_code == 422
+    html = again.get_data(as_text=True)
+    assert 'id="another-error"' in html
+    assert "is recorded already" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 1
+    another = {**form, "pledged_on": "2018-01-12", "another": "y"}
+    assert client.submit(f"/fund/donors/{donor.id}/pledges", another).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pledge)) == 2
+    page = client.get(f"/fund/donors/{donor.id}").get_data(as_text=True)
+    assert "Jan 10, 2018 — €50,000.00" in page  # the transfer form's pledges, in words
 
 
 def test_a_rates_file_with_bad_rows_reports_every_one_and_imports_nothing(client, login) -> None:
