@@ -15,6 +15,7 @@ from meetings.exports import Telephone, csv_line, venue_time, yes_no
 from meetings.extensions import db
 from meetings.labels import label, labeller
 from meetings.reference.models import Organisation, State
+from meetings.registration.courtesy import courtesy
 from meetings.registration.models import Delegation, ParticipantCategory, Registration
 from meetings.registration.queries import list_of_participants
 from meetings.schedule.models import Meeting
@@ -90,7 +91,7 @@ def export_registrations(actor: User, meeting: Meeting) -> Iterator[str]:
                 word(category),
                 delegation,
                 word(role),
-                title,
+                courtesy(title) if title else "",
                 given,
                 family,
                 function,

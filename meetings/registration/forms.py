@@ -22,10 +22,10 @@ from meetings.forms import Day, Form, options
 from meetings.reference import services as reference
 from meetings.reference.labels import ORGANISATION_KIND_LABELS
 from meetings.reference.models import UNStatus
+from meetings.registration.courtesy import COURTESY_TITLE_LABELS
 from meetings.registration.labels import (
     BASED_IN_LABELS,
     CATEGORY_LABELS,
-    COURTESY_TITLES,
     CREDENTIALS_LABELS,
     GENDER_LABELS,
     ROLE_LABELS,
@@ -69,7 +69,10 @@ class PersonFields(Form):
     courtesy_title = SelectField(
         _l("Title"),
         choices=options(
-            [*((t, t) for t in COURTESY_TITLES), (NO_TITLE, _l("No title (prefer not to say)"))],
+            [
+                *COURTESY_TITLE_LABELS.items(),
+                (NO_TITLE, _l("No title (prefer not to say)")),
+            ],
             blank=_l("— choose —"),
         ),
         validators=[DataRequired(_l("Choose a title, or “No title”."))],

@@ -90,5 +90,3 @@ CREDENTIALS_LABELS = labels(
         CredentialsStatus.ACCEPTED: _l("accepted"),
     },
 )
-
-COURTESY_TITLES = ("Mr.", "Ms.", "Mx.", "Dr.", "H.E. Mr.", "H.E. Ms.", "Prof.")

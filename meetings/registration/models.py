@@ -212,4 +212,7 @@ class Registration(TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.courtesy_title, self.full_name) if part)
+        from meetings.registration.courtesy import courtesy
+
+        title = courtesy(self.courtesy_title) if self.courtesy_title else ""
+        return " ".join(part for part in (title, self.full_name) if part)

@@ -204,3 +204,19 @@ def test_telephone_numbers_are_written_so_a_spreadsheet_keeps_the_plus() -> None
     secretariat = make_user(roles=[Role.SECRETARIAT])
     text = "".join(csv_exports.export_registrations(secretariat, meeting))
     assert ',"=""+232 76 123 456""",' in text
+
+
+def test_courtesy_titles_are_stored_in_english_and_shown_in_the_reader_s_language(app) -> None:
+    from flask_babel import force_locale
+
+    meeting = make_open_meeting()
+    person = accredited(
+        meeting, courtesy_title="H.E. Ms.", given_names="Amina", family_name="Diallo"
+    )
+    assert person.courtesy_title == "H.E. Ms."
+    with app.test_request_context():
+        assert person.display_name.startswith("H.E. Ms. ")
+        with force_locale("fr"):
+            assert person.display_name.startswith("S. E. Mme ")
+        with force_locale("ar"):
+            assert person.display_name.startswith("سعادة السيدة ")
