@@ -56,3 +56,24 @@ def test_naming_the_head_again_changes_nothing_and_tells_no_one(outbox) -> None:
     delegations.name_head(focal_point, delegation, first)
     assert not outbox
     assert delegation.head_registration_id == first.id
+
+
+def test_the_nomination_s_reference_date_and_file_keep_their_order_in_arabic(client, login) -> None:
+    from datetime import date
+
+    from tests.factories.registration import letter
+
+    focal_point = login(Role.FOCAL_POINT, state=state_by_code("GH"))
+    delegation, _first, _second = _delegation(focal_point)
+    delegations.set_nomination(
+        focal_point,
+        delegation,
+        reference="GH/NV/2018-14",
+        issued_on=date(2018, 4, 20),
+        upload=letter(),
+    )
+    db.session.commit()
+    client.submit("/language", {"language": "ar", "next": "/"})
+    html = client.get(f"/delegations/{delegation.id}").get_data(as_text=True)
+    assert '<bdi class="nomination-reference">GH/NV/2018-14</bdi>' in html
+    assert '<bdi dir="ltr">' in html
