@@ -16,7 +16,16 @@ from meetings.auth.permissions import Permission
 from meetings.csvfiles import CsvImportError, read_text
 from meetings.documents.services import send_document, upload_from
 from meetings.forms import act, options, perform, status_for, submit_form
-from meetings.fund import charts, contributions, donors, pledges, queries, rates, refunds
+from meetings.fund import (
+    charts,
+    contributions,
+    descriptions,
+    donors,
+    pledges,
+    queries,
+    rates,
+    refunds,
+)
 from meetings.fund.forms import (
     BankTransferForm,
     DonorForm,
@@ -391,8 +400,9 @@ def import_rates() -> ResponseReturnValue:
 
 @bp.get("/ledger")
 def ledger_entries() -> ResponseReturnValue:
+    page = queries.entries(current_account(), page=_page())
     return render_template(
-        "fund/manage/ledger.html", page=queries.entries(current_account(), page=_page())
+        "fund/manage/ledger.html", page=page, concerns=descriptions.concerns(page.items)
     )
 
 

@@ -52,5 +52,10 @@ def init_app(app: Flask) -> None:
         ),
     )
     add_public_section(app, PublicSection("sponsorship/_public_summary.html", _public_summary))
+    from meetings.fund.descriptions import add_purpose_namer
+    from meetings.sponsorship.offers import PURPOSE_PREFIX
+    from meetings.sponsorship.queries import application_names
+
+    add_purpose_namer(app, PURPOSE_PREFIX, application_names)
     add_seeder(app, seed_sponsorship)
     add_audit_subjects(app)

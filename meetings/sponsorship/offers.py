@@ -45,8 +45,11 @@ class AwardData:
     terminal: Money
 
 
+PURPOSE_PREFIX = "sponsorship-application"
+
+
 def purpose(application: Application) -> str:
-    return f"sponsorship-application:{application.id}"
+    return f"{PURPOSE_PREFIX}:{application.id}"
 
 
 def award_of(application: Application) -> Award | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from meetings import clock
 from meetings.auth.models import User
@@ -373,3 +374,14 @@ def public_summary() -> list[MeetingSummary]:
         entry.by_region[region] += 1
         summary[meeting_id] = MeetingSummary(entry.meeting, entry.states + 1, entry.by_region)
     return sorted(summary.values(), key=lambda s: s.meeting.start_date, reverse=True)
+
+
+def application_names(ids: list[int]) -> dict[int, str]:
+    """Application id → "State — meeting", in the reader's language (the ledger's page names the
+    awards its entries concern with it)."""
+    found = db.session.scalars(
+        sa.select(Application)
+        .options(joinedload(Application.state), joinedload(Application.meeting))
+        .where(Application.id.in_(ids))
+    )
+    return {a.id: f"{a.state.display_name} — {a.meeting.display_title}" for a in found}
