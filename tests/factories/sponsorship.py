@@ -137,3 +137,29 @@ def accredit(registration_id: int) -> None:
     ).one()
     if found.status is RegistrationStatus.APPROVED:
         transition(None, found, RegistrationStatus.ACCREDITED)
+
+
+def application_form(meeting_id: int, registration_id: int | None, **changes: object) -> dict:
+    """What the focal point posts on the application form: a complete application (submitted),
+    with ``changes``; a change to None leaves that field out."""
+    import io
+
+    from tests.factories.registration import PDF
+
+    data: dict[str, object] = {
+        "meeting_id": str(meeting_id),
+        "nominee_source": "member",
+        "registration_id": str(registration_id or ""),
+        "capital_based": "y",
+        "departure_city": "Freetown",
+        "airfare": "1,800.00",
+        "dsa_days": "14",
+        "terminal": "150",
+        "justification": "No budget",
+        "note_verbale": (io.BytesIO(PDF), "nv.pdf"),
+        "nomination_form": (io.BytesIO(PDF), "form.pdf"),
+        "passport_copy": (io.BytesIO(PDF), "passport.pdf"),
+        "submit": "1",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}

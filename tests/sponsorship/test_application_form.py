@@ -4,7 +4,6 @@ kept; a submission lists everything missing, each beside its field."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import sqlalchemy as sa
@@ -12,29 +11,10 @@ import sqlalchemy as sa
 from meetings.extensions import db
 from meetings.sponsorship.models import Application
 from meetings.sponsorship.models import ApplicationStatus as S
-from tests.factories.registration import PDF
-from tests.factories.sponsorship import applicant, make_call
+from tests.factories.sponsorship import applicant, application_form, make_call
 from tests.support import form_errors
 
-
-def _form(meeting_id: int, registration_id: int | None, **changes):
-    data = {
-        "meeting_id": str(meeting_id),
-        "nominee_source": "member",
-        "registration_id": str(registration_id or ""),
-        "capital_based": "y",
-        "departure_city": "Freetown",
-        "airfare": "1,800.00",
-        "dsa_days": "14",
-        "terminal": "150",
-        "justification": "No budget",
-        "note_verbale": (io.BytesIO(PDF), "nv.pdf"),
-        "nomination_form": (io.BytesIO(PDF), "form.pdf"),
-        "passport_copy": (io.BytesIO(PDF), "passport.pdf"),
-        "submit": "1",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+_form = application_form
 
 
 def _kept_tokens(html: str) -> dict[str, str]:

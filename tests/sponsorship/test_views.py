@@ -19,8 +19,7 @@ from meetings.sponsorship.models import Application, Review
 from meetings.sponsorship.models import ApplicationStatus as S
 from tests.factories.auth import make_user
 from tests.factories.fund import bank_transfer
-from tests.factories.registration import PDF
-from tests.factories.sponsorship import applicant, apply, make_call, under_review
+from tests.factories.sponsorship import applicant, application_form, apply, make_call, under_review
 from tests.support import form_errors
 
 
@@ -110,23 +109,7 @@ def test_an_administrator_reads_every_assessment_and_exports_formula_safe_csv(
     assert f",{submitted}," in row
 
 
-def _form(meeting_id: int, registration_id: int, **changes):
-    data = {
-        "meeting_id": str(meeting_id),
-        "registration_id": str(registration_id),
-        "capital_based": "y",
-        "departure_city": "Freetown",
-        "airfare": "1,800.00",
-        "dsa_days": "14",
-        "terminal": "150",
-        "justification": "No budget",
-        "note_verbale": (io.BytesIO(PDF), "nv.pdf"),
-        "nomination_form": (io.BytesIO(PDF), "form.pdf"),
-        "passport_copy": (io.BytesIO(PDF), "passport.pdf"),
-        "submit": "1",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+_form = application_form
 
 
 def test_a_focal_point_applies_through_the_form(client, login) -> None:
