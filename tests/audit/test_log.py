@@ -32,6 +32,7 @@ NOT_AUDITED = {
     "state": "reference data, loaded by migrations",
     "regional_group": "reference data, loaded by migrations",
     "organisation": "reference data, loaded by migrations",
+    "programme_import": "a file waiting to be confirmed; the import is audited on its meeting",
 }
 
 
