@@ -118,22 +118,28 @@ def secretariat_todo(actor: User) -> list[MeetingTodo]:
     if not has_permission(actor, Permission.MANAGE_REGISTRATIONS):
         return []
     status = Registration.status
-    rows = db.session.execute(
+    # Counted per meeting first, then joined to the meetings (PostgreSQL refuses a GROUP BY
+    # beside the meeting's eagerly loaded process).
+    counts = (
         sa.select(
-            Meeting,
-            _count_where(status == RegistrationStatus.SUBMITTED),
-            _count_where(status == RegistrationStatus.APPROVED),
+            Registration.meeting_id.label("meeting_id"),
+            _count_where(status == RegistrationStatus.SUBMITTED).label("submitted"),
+            _count_where(status == RegistrationStatus.APPROVED).label("approved"),
             _count_where(
                 status == RegistrationStatus.ACCREDITED, Registration.badge_printed_at.is_(None)
-            ),
+            ).label("unprinted"),
             _count_where(
                 status.in_((RegistrationStatus.SUBMITTED, RegistrationStatus.APPROVED)),
                 Registration.late_registration_reason.is_not(None),
-            ),
+            ).label("late"),
         )
-        .join(Registration, Registration.meeting_id == Meeting.id)
+        .group_by(Registration.meeting_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Meeting, counts.c.submitted, counts.c.approved, counts.c.unprinted, counts.c.late)
+        .join(counts, counts.c.meeting_id == Meeting.id)
         .where(Meeting.state != MeetingState.CONCLUDED)
-        .group_by(Meeting.id)
         .order_by(Meeting.start_date)
     ).all()
     found = [
