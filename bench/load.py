@@ -93,6 +93,7 @@ def app_environment(url: str, folder: Path, port: int) -> dict[str, str]:
         "MEETINGS_SECRET_KEY": "benchmark-secret-key-benchmark-secret-key",
         "MEETINGS_DATABASE_URL": url,
         "MEETINGS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "MEETINGS_REDIS_URL": os.environ.get("MEETINGS_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "MEETINGS_SESSION_COOKIE_SECURE": "false",
         "MEETINGS_INSTANCE_PATH": str(folder / "instance"),
         "MEETINGS_STRIPE_SECRET_KEY": "sk_test_benchmark",

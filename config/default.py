@@ -13,6 +13,8 @@ SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S10
 DATABASE_URL = None
 # Redis for rate limits (and, later, caches) shared between processes; memory when unset.
 REDIS_URL = None
+# Log lines: "text" (readable, with the request id) or "json" (one object a line, production's).
+LOG_FORMAT = "text"
 
 SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
 SQLALCHEMY_RECORD_QUERIES = False
@@ -38,6 +40,10 @@ PASSWORD_RESET_MAX_AGE = 3600  # seconds
 LOGIN_RATE_LIMIT = "5 per minute"  # failed logins per account, whatever the address
 RATELIMIT_ENABLED = True
 RATELIMIT_HEADERS_ENABLED = True
+# When Redis does not answer, limits are counted in the process for the while (and the failure
+# logged) rather than every limited request answering 500; /readyz says Redis is down.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 
 # Mail: "file" writes each message under instance/mail/ and to the log; "smtp" sends it;
 # "memory" keeps it in a list (tests).

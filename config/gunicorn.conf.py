@@ -27,5 +27,9 @@ keepalive = int(os.environ.get("MEETINGS_KEEPALIVE", "0"))
 max_requests = 50_000
 max_requests_jitter = 5_000
 accesslog = "-"
+# The common format, then the request id the application answered with (X-Request-ID).
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("MEETINGS_FORWARDED_ALLOW_IPS", "127.0.0.1")

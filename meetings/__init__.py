@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from importlib import import_module
 from pathlib import Path
@@ -103,11 +102,6 @@ def check_production(app: Flask) -> None:
         )
     if not app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = [public.hostname]
-    if not app.config.get("REDIS_URL"):
-        logging.getLogger("meetings").warning(
-            "MEETINGS_REDIS_URL is not set: rate limits and caches are kept per process, so with "
-            "several workers an attacker gets several times the allowed attempts."
-        )
 
 
 def browser_identifier() -> str:
@@ -133,10 +127,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     load_config(app, overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-        )
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+        from meetings.observability import configure_logging
+
+        configure_logging(app)
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -145,6 +138,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_request_hooks(app)
+    from meetings import observability
+
+    observability.init_app(app)
 
     from meetings.backup import init_app as init_backup
     from meetings.demo import init_app as init_demo

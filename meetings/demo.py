@@ -44,6 +44,13 @@ def demo_command(once: bool) -> None:
     """Load the demonstration data (idempotent) and print the demo logins."""
     from meetings.auth.demo import demo_loaded, print_logins
 
+    if current_app.config.get("ENV_NAME") == "production":
+        # The demo's accounts have a published password, an administrator among them.
+        raise click.ClickException(
+            "refusing to load the demonstration data in production: its accounts have a "
+            "published password"
+        )
+
     if once and demo_loaded():
         click.echo("Demo data already loaded.")
     else:

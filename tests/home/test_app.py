@@ -103,11 +103,21 @@ def test_production_uses_secure_cookies_and_the_environment(monkeypatch, tmp_pat
     monkeypatch.setenv("MEETINGS_SECRET_KEY", "s" * 40)
     monkeypatch.setenv("MEETINGS_DATABASE_URL", "postgresql://app@db.internal/meetings")
     monkeypatch.setenv("MEETINGS_PUBLIC_URL", "https://meetings.example.org")
+    monkeypatch.setenv("MEETINGS_REDIS_URL", "redis://127.0.0.1:6379/0")
     app = create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db.internal/meetings"
+
+
+def test_production_refuses_to_start_without_redis(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("MEETINGS_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("MEETINGS_DATABASE_URL", "postgresql://app@db.internal/meetings")
+    monkeypatch.setenv("MEETINGS_PUBLIC_URL", "https://meetings.example.org")
+    monkeypatch.delenv("MEETINGS_REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="MEETINGS_REDIS_URL"):
+        create_app({"ENV_NAME": "production", "INSTANCE_PATH": str(tmp_path)})
 
 
 def test_development_defaults_to_the_embedded_sqlite_database(tmp_path) -> None:
@@ -229,3 +239,27 @@ def test_the_header_s_language_switch_leaves_the_account_s_language_alone(client
     assert "Vos courriels sont toujours rédigés en anglais" in page
     db.session.refresh(user)
     assert user.locale == "en"  # e-mails stay in English until changed on the account page
+
+
+@pytest.fixture
+def redis_down(database_url, tmp_path) -> Flask:
+    """Rate limits, cache and change signal on a Redis that does not answer (nothing listens on
+    port 1)."""
+    app = make_app(
+        database_url, tmp_path, RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:1/0"
+    )
+    from tests.support import Client
+
+    app.test_client_class = Client
+    yield app
+    limiter.enabled = False
+
+
+def test_with_redis_down_logins_and_pages_still_answer(redis_down) -> None:
+    user = make_user()
+    db.session.commit()
+    client = redis_down.test_client()
+    refused = client.submit("/login", {"email": user.email, "password": "wrong password!"})
+    assert refused.status_code == 422
+    assert client.submit("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    assert client.get("/meetings").status_code == 200

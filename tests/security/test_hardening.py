@@ -3,7 +3,6 @@ refusals, odd input that used to be a 500, private pages kept out of caches."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ def _production(tmp_path: Path, **overrides: Any) -> Flask:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
         "SECRET_KEY": STRONG_KEY,
         "PUBLIC_URL": "https://meetings.example.org",
-        "REDIS_URL": "",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "RATELIMIT_ENABLED": False,
     }
     settings.update(overrides)
@@ -78,12 +77,10 @@ def test_production_refuses_a_weak_key_debug_and_no_public_address(
 
 
 @pytest.mark.no_test_transaction
-def test_production_without_redis_says_limits_are_per_process(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.WARNING, logger="meetings"):
-        _production(tmp_path)
-    assert "MEETINGS_REDIS_URL is not set" in caplog.text
+def test_production_without_redis_refuses_to_start(tmp_path: Path) -> None:
+    """Rate limits kept per process would let four workers take four times the attempts."""
+    with pytest.raises(RuntimeError, match="MEETINGS_REDIS_URL"):
+        _production(tmp_path, REDIS_URL="")
 
 
 @pytest.mark.no_test_transaction
@@ -179,3 +176,11 @@ def test_without_a_public_address_development_links_follow_the_served_address(
         "/password/forgot", data={"email": "dev@example.org"}, base_url="http://127.0.0.1:5055"
     )
     assert "http://127.0.0.1:5055/password/reset/" in outbox[-1].get_content()
+
+
+@pytest.mark.no_test_transaction
+def test_the_demonstration_data_is_refused_in_production(tmp_path: Path) -> None:
+    app = _production(tmp_path)
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+    assert result.exit_code != 0
+    assert "refusing to load the demonstration data in production" in result.output

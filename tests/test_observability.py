@@ -1,0 +1,41 @@
+"""Every request has an id: the proxy's X-Request-ID when it is a sane one, one of ours otherwise;
+returned in the response, shown on error pages, on every log line (JSON in production)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask
+
+from meetings.observability import JsonFormatter, RequestIdFilter
+
+
+def test_a_request_gets_an_id_and_a_sane_one_from_the_proxy_is_kept(client) -> None:
+    made = client.get("/healthz").headers["X-Request-ID"]
+    assert len(made) == 32
+    assert client.get("/healthz").headers["X-Request-ID"] != made
+    given = client.get("/healthz", headers={"X-Request-ID": "haproxy-4f2a-0001"})
+    assert given.headers["X-Request-ID"] == "haproxy-4f2a-0001"
+    forged = client.get("/healthz", headers={"X-Request-ID": "x\\nInjected: 1"})
+    assert forged.headers["X-Request-ID"] != "x\\nInjected: 1"
+    assert len(forged.headers["X-Request-ID"]) == 32
+
+
+def test_an_error_page_shows_the_reference_to_quote(client) -> None:
+    response = client.get("/no/such/page", headers={"X-Request-ID": "ref-12345678"})
+    assert response.status_code == 404
+    assert "ref-12345678" in response.get_data(as_text=True)
+
+
+def test_a_log_line_carries_the_request_id_as_json(app: Flask) -> None:
+    record = logging.LogRecord("meetings", logging.INFO, __file__, 1, "hello %s", ("you",), None)
+    with app.test_request_context(headers={"X-Request-ID": "line-0000001"}):
+        RequestIdFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "hello you"
+    assert line["request_id"] == "line-0000001"
+    assert line["level"] == "INFO"
+    outside = logging.LogRecord("meetings", logging.INFO, __file__, 1, "boot", (), None)
+    RequestIdFilter().filter(outside)
+    assert json.loads(JsonFormatter().format(outside))["request_id"] == "-"
