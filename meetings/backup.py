@@ -35,7 +35,7 @@ from meetings.documents import maintenance
 from meetings.documents.maintenance import sha256_of
 from meetings.documents.models import Document
 from meetings.documents.storage import folder as upload_folder
-from meetings.documents.storage import path_of
+from meetings.documents.storage import path_of, private_folder, write_private
 from meetings.extensions import db
 
 SQLITE_FILE = "database.sqlite3"
@@ -113,7 +113,9 @@ def backup(target: Path) -> Result:
     """Write a backup into the folder ``target``, which must not exist yet."""
     if target.exists():
         raise BackupError(f"{target} already exists: choose a new folder.")
-    target.mkdir(parents=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.mkdir(mode=0o700)
+    target.chmod(0o700)
     url = db.engine.url
     if url.get_backend_name() == "sqlite":
         database = SQLITE_FILE
@@ -125,23 +127,36 @@ def backup(target: Path) -> Result:
             ["pg_dump", "--format=custom", "--no-owner", f"--file={target / database}", address],
             environment,
         )
+    (target / database).chmod(0o600)
     files = {}
+    missing = []
     uploads = upload_folder()
     for stored_name in _documents_in(target / database, url):
         path = path_of(stored_name)
-        if path.is_file():
-            relative = path.relative_to(uploads)
-            copy = target / UPLOADS / relative
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy)
-            files[str(relative)] = sha256_of(copy)
+        if not path.is_file():
+            missing.append(stored_name)
+            continue
+        relative = path.relative_to(uploads)
+        copy = target / UPLOADS / relative
+        private_folder(copy.parent, target)
+        shutil.copy2(path, copy)
+        copy.chmod(0o600)
+        files[str(relative)] = sha256_of(copy)
+    if missing:
+        # A host that cannot see the documents must not report a backup without them as done.
+        raise BackupError(
+            f"{len(missing)} of the documents the database names are missing from "
+            f"{uploads} (e.g. {missing[0]}): this backup is incomplete. Run it where the "
+            "documents are, or restore them first; the partial backup is left in "
+            f"{target} for inspection."
+        )
     manifest = {
         "taken_at": clock.now().isoformat(),
         "database": database,
         "backend": url.get_backend_name(),
         "files": files,
     }
-    (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_private(target / MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
     return Result(folder=target, database=database, files=len(files))
 
 

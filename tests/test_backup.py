@@ -59,6 +59,10 @@ def test_a_backup_restored_elsewhere_has_every_row_and_every_document(
     assert result.exit_code == 0, result.output
     assert f"and {len(documents)} file(s)" in result.output
     assert not list((tmp_path / "b").rglob("*.part"))
+    # Passports, letters and the database are nobody else's on the host.
+    assert (tmp_path / "b").stat().st_mode & 0o777 == 0o700
+    for path in (tmp_path / "b").rglob("*"):
+        assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path
 
     restored = make_app(elsewhere, tmp_path / "elsewhere")
     assert restored.config["UPLOAD_FOLDER"] != committed.config["UPLOAD_FOLDER"]
@@ -129,3 +133,27 @@ def test_the_sweep_removes_old_orphans_and_partial_writes_only(app: Flask) -> No
     assert young_orphan.exists()  # its transaction may still be in flight
     assert kept.exists()
     young_orphan.unlink()
+
+
+@pytest.mark.concurrency
+def test_a_backup_that_cannot_see_the_documents_fails_loudly(
+    committed: Flask, tmp_path: Path
+) -> None:
+    meeting = make_open_meeting()
+    registration = register(make_user(), meeting)  # with a nomination letter
+    db.session.commit()
+    stored = db.session.scalar(sa.text("SELECT stored_name FROM document LIMIT 1"))
+    path_of(stored).rename(tmp_path / "moved-away.pdf")
+    result = committed.test_cli_runner().invoke(args=["db", "backup", str(tmp_path / "b")])
+    assert result.exit_code != 0
+    assert "missing" in result.output
+    assert registration.id
+
+
+def test_uploaded_documents_are_written_for_the_application_s_user_only() -> None:
+    meeting = make_open_meeting()
+    register(make_user(), meeting)  # its nomination letter is stored
+    stored = db.session.scalar(sa.text("SELECT stored_name FROM document LIMIT 1"))
+    path = path_of(stored)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700

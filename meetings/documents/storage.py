@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,14 +106,35 @@ def store(session: Session | scoped_session[Any], upload: Upload) -> str:
     """Write ``upload`` under a new generated name; deleted again if ``session`` rolls back."""
     stored_name = f"{secrets.token_hex(16)}{upload.extension}"
     path = path_of(stored_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     # Written under a temporary name and renamed: a process killed half-way leaves a partial
     # ".part" file (removed by ``flask documents sweep``), never a short document.
     partial = path.with_name(f".{stored_name}.part")
-    partial.write_bytes(upload.data)
+    write_private(partial, upload.data)
     partial.replace(path)
     _new_files.add(session, path)
     return stored_name
+
+
+def private_folder(path: Path, root: Path | None = None) -> None:
+    """A folder that only the application's user may enter, and each folder between it and
+    ``root`` (the upload folder by default): passports, photos and letters are nobody else's
+    on the host."""
+    root = root if root is not None else folder()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for level in (path, *path.parents):
+        level.chmod(0o700)
+        if level == root or root not in level.parents:
+            break
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """``data`` in a new file that only the application's user may read (0600), whatever the
+    process's umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    path.chmod(0o600)
 
 
 def path_of(stored_name: str) -> Path:
