@@ -59,21 +59,30 @@ class MemoryCache:
 
 
 class RedisCache:
-    def __init__(self, url: str) -> None:
+    """Bytes in Redis under ``prefix`` (a test suite, or a second site on one Redis, uses its
+    own, and never touches keys it did not write)."""
+
+    def __init__(self, url: str, prefix: str = "meetings") -> None:
         self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
 
     def get(self, key: str) -> bytes | None:
         try:
-            value = self.client.get(f"meetings:{key}")
+            value = self.client.get(f"{self.prefix}:{key}")
         except redis.RedisError:
             return None
         return value if isinstance(value, bytes) else None
 
     def set(self, key: str, value: bytes, ttl: int) -> None:
         try:
-            self.client.set(f"meetings:{key}", value, ex=ttl)
+            self.client.set(f"{self.prefix}:{key}", value, ex=ttl)
         except redis.RedisError:
             return
+
+    def clear(self) -> None:
+        """Remove every key under this cache's prefix (and nothing else)."""
+        for key in self.client.scan_iter(match=f"{self.prefix}:*", count=500):
+            self.client.delete(key)
 
 
 class ChangeSignal(Protocol):

@@ -26,10 +26,16 @@ def test_the_redis_cache_shares_bytes_between_processes() -> None:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    first, second = RedisCache(REDIS_URL), RedisCache(REDIS_URL)
+    client = redis.Redis.from_url(REDIS_URL)
+    client.set("someone-else:key", b"theirs")
+    first, second = RedisCache(REDIS_URL, "test-cache"), RedisCache(REDIS_URL, "test-cache")
     first.set("feed:test", b"BEGIN:VCALENDAR", 30)
     assert second.get("feed:test") == b"BEGIN:VCALENDAR"
     assert second.get("feed:absent") is None
+    first.clear()
+    assert second.get("feed:test") is None
+    assert client.get("someone-else:key") == b"theirs"  # a key the suite did not write stays
+    client.delete("someone-else:key")
 
 
 def test_an_unreachable_redis_is_a_cache_miss_not_an_error() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -97,11 +98,13 @@ def test_logged_in_readers_get_their_own_page_and_never_leave_it_behind(
 def two_hosts(app) -> Iterator[tuple[RedisCache, RedisCache]]:
     """Two application instances' caches sharing one Redis, as two hosts would."""
     try:
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        redis.Redis.from_url(REDIS_URL).ping()
     except redis.RedisError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    hosts = (RedisCache(REDIS_URL), RedisCache(REDIS_URL))
+    prefix = f"test-{secrets.token_hex(4)}"  # the suite's own keys: nothing else is touched
+    hosts = (RedisCache(REDIS_URL, prefix), RedisCache(REDIS_URL, prefix))
     yield hosts
+    hosts[0].clear()
     app.extensions["meetings_cache"] = MemoryCache()
 
 
