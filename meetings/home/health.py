@@ -1,4 +1,5 @@
-"""Whether the application can do its work: the database answers.
+"""Whether the application can do its work: the database answers (``/healthz``, liveness), and
+everything it depends on answers (``/readyz``, readiness: database, Redis, document storage).
 
 A load balancer asks many times a second. A process that found the database answering less
 than a second ago (``CHECK_SECONDS``) says so without asking again; a failure is never kept, and
@@ -57,3 +58,38 @@ def forget() -> None:
     """A request found the database unavailable: the next check asks it."""
     with _lock:
         _last()["ok_at"] = -CHECK_SECONDS
+
+
+def redis_answers(url: str) -> bool:
+    """One PING, given up on after a second."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping())
+    except redis.RedisError:
+        log.warning("readiness: Redis does not answer")
+        return False
+
+
+def storage_writable() -> bool:
+    """The document folder exists (or can be made) and this process may write in it."""
+    import os
+
+    from meetings.documents.storage import folder, private_folder
+
+    root = folder()
+    try:
+        private_folder(root, root)
+    except OSError:
+        log.warning("readiness: document storage %s cannot be made", root)
+        return False
+    return os.access(root, os.W_OK | os.X_OK)
+
+
+def readiness() -> dict[str, str]:
+    """Each dependency: "ok", "unreachable", or "not configured" (Redis in development)."""
+    checks = {"database": "ok" if _ask_database() else "unreachable"}
+    url = current_app.config.get("REDIS_URL")
+    checks["redis"] = ("ok" if redis_answers(url) else "unreachable") if url else "not configured"
+    checks["storage"] = "ok" if storage_writable() else "unreachable"
+    return checks

@@ -90,3 +90,13 @@ def healthz() -> tuple[dict[str, str], int]:
     if not health.database_reachable():
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.get("/readyz")
+@limiter.exempt
+def readyz() -> tuple[dict[str, object], int]:
+    """Ready to serve: the database, Redis and document storage each answer (a load balancer
+    takes a host out when one does not; the answer says which)."""
+    checks = health.readiness()
+    ready = all(value in ("ok", "not configured") for value in checks.values())
+    return {"status": "ready" if ready else "unavailable", "checks": checks}, 200 if ready else 503

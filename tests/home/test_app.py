@@ -263,3 +263,17 @@ def test_with_redis_down_logins_and_pages_still_answer(redis_down) -> None:
     assert refused.status_code == 422
     assert client.submit("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
     assert client.get("/meetings").status_code == 200
+
+
+def test_readyz_says_which_dependency_fails(client, redis_down) -> None:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json["status"] == "ready"
+    assert ready.json["checks"]["database"] == "ok"
+    assert ready.json["checks"]["storage"] == "ok"
+    assert ready.json["checks"]["redis"] in ("ok", "not configured")
+    down = redis_down.test_client().get("/readyz")
+    assert down.status_code == 503
+    assert down.json["checks"]["redis"] == "unreachable"
+    assert down.json["checks"]["database"] == "ok"
+    assert redis_down.test_client().get("/healthz").status_code == 200  # alive, not ready

@@ -44,6 +44,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # pages anyone may see or use
     ("home.index", "GET"): PUBLIC,
     ("home.healthz", "GET"): PUBLIC,
+    ("home.readyz", "GET"): PUBLIC,
     ("home.set_language", "POST"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("auth.login", "GET"): PUBLIC,
