@@ -55,6 +55,13 @@ def _keys_only(query: sa.Select[Any]) -> sa.Select[Any]:
     return query.with_only_columns(mapper.primary_key[0], maintain_column_froms=True)
 
 
+def requested_page() -> int:
+    """The page a list was asked for (``?page=``): 1 when absent or not a number."""
+    from flask import request
+
+    return request.args.get("page", 1, type=int) or 1
+
+
 def paginate(
     query: sa.Select[Any], *, page: int, per_page: int, count_up_to: int | None = None
 ) -> Page[Any]:

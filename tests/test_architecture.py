@@ -116,19 +116,22 @@ def test_views_leave_the_transaction_to_the_post_helper() -> None:
 
 
 def _model_enums() -> list[type[enum.Enum]]:
+    """Every enum declared in a feature's models: ``models.py`` and each ``*_models.py``."""
     found = []
     for name in FEATURES:
-        try:
-            module = __import__(f"meetings.{name}.models", fromlist=["*"])
-        except ModuleNotFoundError:
-            continue
-        for value in vars(module).values():
-            if (
-                inspect.isclass(value)
-                and issubclass(value, enum.Enum)
-                and value.__module__ == module.__name__
-            ):
-                found.append(value)
+        stems = ["models", *sorted(p.stem for p in (PACKAGE / name).glob("*_models.py"))]
+        for stem in stems:
+            try:
+                module = __import__(f"meetings.{name}.{stem}", fromlist=["*"])
+            except ModuleNotFoundError:
+                continue
+            for value in vars(module).values():
+                if (
+                    inspect.isclass(value)
+                    and issubclass(value, enum.Enum)
+                    and value.__module__ == module.__name__
+                ):
+                    found.append(value)
     return found
 
 

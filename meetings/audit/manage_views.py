@@ -12,6 +12,7 @@ from meetings.audit.services import AuditFilter, list_entries, present
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
+from meetings.pagination import requested_page
 
 bp = Blueprint("audit_manage", __name__, url_prefix="/admin/audit")
 guard(bp, Permission.VIEW_AUDIT_LOG)
@@ -32,7 +33,7 @@ def log() -> ResponseReturnValue:
             since=form.since.data,
             until=form.until.data,
         )
-    page = list_entries(user, filters, page=request.args.get("page", 1, type=int) or 1)
+    page = list_entries(user, filters, page=requested_page())
     return render_template(
         "audit/manage/log.html", page=page, entries=present(page.items), form=form
     )

@@ -13,14 +13,11 @@ from meetings.auth.guards import guard
 from meetings.auth.models import Role, User
 from meetings.auth.permissions import Permission
 from meetings.forms import ConfirmForm, act, options, parse_choice, status_for, submit_form
+from meetings.pagination import requested_page
 from meetings.reference import services as reference
 
 bp = Blueprint("auth_manage", __name__, url_prefix="/admin")
 guard(bp, Permission.MANAGE_USERS)
-
-
-def page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 def _grant_form() -> GrantRoleForm:
@@ -35,7 +32,7 @@ def _grant_form() -> GrantRoleForm:
 @bp.get("/users")
 def index() -> ResponseReturnValue:
     search = request.args.get("q", "")
-    page = services.list_users(current_account(), search=search, page=page_number())
+    page = services.list_users(current_account(), search=search, page=requested_page())
     return render_template("auth/manage/users.html", page=page, search=search)
 
 

@@ -15,7 +15,14 @@ def init_app(app: Flask) -> None:
     from meetings.auth.models import Role
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
-    from meetings.fund import labels, manage_views, models, pledge_views, views  # noqa: F401
+    from meetings.fund import (  # noqa: F401
+        contribution_views,
+        labels,
+        manage_views,
+        models,
+        pledge_views,
+        views,
+    )
     from meetings.fund.audit import add_audit_subjects
     from meetings.fund.bank import BankTransferProvider
     from meetings.fund.cli import cli

@@ -1,11 +1,12 @@
 """Fund administrators: the fund page and its chart, donors and their accounts, pledges, bank
-transfers, contributions and refunds, exchange rates, the ledger, Stripe's events."""
+transfers, exchange rates, the ledger, the payment providers' events. Contributions and refunds
+are in contribution_views.py, pledges in pledge_views.py, on the same blueprint and guard."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -14,17 +15,17 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.csvfiles import CsvImportError, read_text
-from meetings.documents.services import send_document, upload_from
-from meetings.forms import act, options, perform, status_for, submit_form
+from meetings.documents.services import upload_from
+from meetings.forms import options, perform, status_for, submit_form
 from meetings.fund import (
     charts,
     contributions,
     descriptions,
     donors,
+    lists,
     pledges,
     queries,
     rates,
-    refunds,
 )
 from meetings.fund.forms import (
     BankTransferForm,
@@ -33,21 +34,15 @@ from meetings.fund.forms import (
     PledgeForm,
     RateForm,
     RatesImportForm,
-    ReasonForm,
-    RefundForm,
     currency_choices,
 )
-from meetings.fund.models import ContributionStatus, DonorKind, Pledge, Refund, RefundStatus
+from meetings.fund.models import DonorKind, Pledge
 from meetings.money import format_money, parse_amount
+from meetings.pagination import requested_page
 from meetings.schedule.services import meetings_for, processes
-from meetings.security import as_id
 
 bp = Blueprint("fund_manage", __name__, url_prefix="/fund")
 guard(bp, Permission.MANAGE_FUND)
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 @bp.get("")
@@ -91,7 +86,7 @@ def donor_list() -> ResponseReturnValue:
         render_template(
             "fund/manage/donors.html",
             form=form,
-            page=queries.donors_page(actor, page=_page()),
+            page=queries.donors_page(actor, page=requested_page()),
             totals={t.donor.id: t.given for t in queries.given_by_donor()},
         ),
         status_for(form),
@@ -219,126 +214,6 @@ def record_transfer(donor_id: int) -> ResponseReturnValue:
     return done or _donor_page(donor_id, transfer=form)
 
 
-# --- contributions -------------------------------------------------------------------------------
-
-
-@bp.get("/contributions")
-def contribution_list() -> ResponseReturnValue:
-    status = request.args.get("status", "")
-    donor_id = request.args.get("donor", "")
-    filters = queries.ContributionFilter(
-        status=ContributionStatus(status) if status in set(ContributionStatus) else None,
-        donor_id=as_id(donor_id),
-        flagged=request.args.get("flagged") == "1",
-    )
-    return render_template(
-        "fund/manage/contributions.html",
-        page=queries.contributions(current_account(), filters, page=_page()),
-        filters=filters,
-    )
-
-
-def _contribution_page(
-    contribution_id: int, refund_form: RefundForm | None = None
-) -> ResponseReturnValue:
-    actor = current_account()
-    found = contributions.get_contribution(actor, contribution_id)
-    form = refund_form or RefundForm(formdata=None)
-    return render_template(
-        "fund/manage/contribution.html",
-        contribution=found,
-        entries=queries.entries_of(found),
-        events=queries.events_of(found),
-        refund_list=queries.refunds_of(found),
-        references=queries.references_of(found),
-        movements=queries.movements_of(found),
-        disputes=queries.disputes_of(found),
-        refundable=refunds.refundable(found),
-        form=form,
-        withdraw=ReasonForm(formdata=None, prefix="withdraw"),
-    ), status_for(form)
-
-
-@bp.get("/contributions/<int:contribution_id>")
-def contribution(contribution_id: int) -> ResponseReturnValue:
-    return _contribution_page(contribution_id)
-
-
-@bp.get("/contributions/<int:contribution_id>/advice")
-def advice(contribution_id: int) -> ResponseReturnValue:
-    found = contributions.get_contribution(current_account(), contribution_id)
-    return send_document(
-        found.bank_advice, missing=_("No bank advice is attached to this contribution.")
-    )
-
-
-@bp.post("/contributions/<int:contribution_id>/refunds")
-def refund(contribution_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    found = contributions.get_contribution(actor, contribution_id)
-    form = RefundForm()
-    if form.validate_on_submit():
-        requested = perform(
-            lambda: refunds.request_refund(
-                actor,
-                found,
-                parse_amount(form.amount.data or "", found.amount.currency),
-                form.reason.data or "",
-            ),
-            form=form,
-        )
-        if requested.value is not None:
-            refund_made = requested.value
-            sent = perform(lambda: refunds.send(refund_made), form=form)
-            if sent:
-                flash(_refund_message(refund_made), "success")
-                return redirect(url_for(".contribution", contribution_id=contribution_id))
-            flash(
-                _(
-                    "The refund is recorded and held back from the available balance, but "
-                    "the payment service did not take it: send it again below, or withdraw it."
-                ),
-                "error",
-            )
-            return redirect(url_for(".contribution", contribution_id=contribution_id))
-    return _contribution_page(contribution_id, form)
-
-
-def _refund_message(refund: Refund) -> str:
-    if refund.status is RefundStatus.SUCCEEDED:
-        return str(_("Refund made and booked."))
-    return str(
-        _(
-            "Refund sent to the payment service. Its amount is held back from the available "
-            "balance until the service confirms it."
-        )
-    )
-
-
-@bp.post("/refunds/<int:refund_id>/send")
-def send_refund(refund_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    pending = refunds.get_refund(actor, refund_id)
-    return act(
-        lambda: refunds.send(pending),
-        success=lambda refund: _refund_message(refund),
-        back=url_for(".contribution", contribution_id=pending.contribution_id),
-    )
-
-
-@bp.post("/refunds/<int:refund_id>/withdraw")
-def withdraw_refund(refund_id: int) -> ResponseReturnValue:
-    actor = current_account()
-    pending = refunds.get_refund(actor, refund_id)
-    form = ReasonForm(prefix="withdraw")
-    return act(
-        lambda: refunds.cancel(actor, pending, form.reason.data or ""),
-        success=_("Refund withdrawn; its amount is available again."),
-        back=url_for(".contribution", contribution_id=pending.contribution_id),
-        form=form,
-    )
-
-
 # --- exchange rates, the ledger, Stripe's events -------------------------------------------------
 
 
@@ -400,7 +275,7 @@ def import_rates() -> ResponseReturnValue:
 
 @bp.get("/ledger")
 def ledger_entries() -> ResponseReturnValue:
-    page = queries.entries(current_account(), page=_page())
+    page = lists.entries(current_account(), page=requested_page())
     return render_template(
         "fund/manage/ledger.html", page=page, concerns=descriptions.concerns(page.items)
     )
@@ -409,5 +284,5 @@ def ledger_entries() -> ResponseReturnValue:
 @bp.get("/events")
 def events() -> ResponseReturnValue:
     return render_template(
-        "fund/manage/events.html", page=queries.events(current_account(), page=_page())
+        "fund/manage/events.html", page=lists.events(current_account(), page=requested_page())
     )

@@ -18,18 +18,14 @@ from meetings.fund.earmarks import Earmark
 from meetings.fund.models import (
     Contribution,
     ContributionStatus,
-    Dispute,
     Donor,
     DonorKind,
     EventOutcome,
     LedgerEntry,
     LedgerKind,
     PaymentEvent,
-    PaymentMovement,
-    PaymentReference,
     Pledge,
     PledgeStatus,
-    Refund,
 )
 from meetings.money import Money
 from meetings.pagination import Page, paginate
@@ -235,104 +231,6 @@ def overview(actor: User) -> Overview:
             .where(PaymentEvent.outcome.in_([EventOutcome.FAILED, EventOutcome.REJECTED]))
         )
         or 0,
-    )
-
-
-# --- lists ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ContributionFilter:
-    status: ContributionStatus | None = None
-    donor_id: int | None = None
-    flagged: bool = False
-
-
-def contributions(
-    actor: User, filters: ContributionFilter, *, page: int, per_page: int = 50
-) -> Page[Contribution]:
-    require(actor, Permission.MANAGE_FUND)
-    query = sa.select(Contribution).order_by(Contribution.id.desc())
-    if filters.status is not None:
-        query = query.where(Contribution.status == filters.status)
-    if filters.donor_id is not None:
-        query = query.where(Contribution.donor_id == filters.donor_id)
-    if filters.flagged:
-        query = query.where(Contribution.mismatch.is_not(None))
-    return paginate(query, page=page, per_page=per_page)
-
-
-def entries(actor: User, *, page: int, per_page: int = 100) -> Page[LedgerEntry]:
-    require(actor, Permission.MANAGE_FUND)
-    return paginate(
-        sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()), page=page, per_page=per_page
-    )
-
-
-def entries_of(contribution: Contribution) -> list[LedgerEntry]:
-    return list(
-        db.session.scalars(
-            sa.select(LedgerEntry)
-            .where(LedgerEntry.contribution_id == contribution.id)
-            .order_by(LedgerEntry.sequence)
-        )
-    )
-
-
-def events(actor: User, *, page: int, per_page: int = 50) -> Page[PaymentEvent]:
-    require(actor, Permission.MANAGE_FUND)
-    return paginate(
-        sa.select(PaymentEvent).order_by(PaymentEvent.received_at.desc()),
-        page=page,
-        per_page=per_page,
-    )
-
-
-def events_of(contribution: Contribution) -> list[PaymentEvent]:
-    return list(
-        db.session.scalars(
-            sa.select(PaymentEvent)
-            .where(PaymentEvent.contribution_id == contribution.id)
-            .order_by(PaymentEvent.created)
-        )
-    )
-
-
-def refunds_of(contribution: Contribution) -> list[Refund]:
-    return list(
-        db.session.scalars(
-            sa.select(Refund).where(Refund.contribution_id == contribution.id).order_by(Refund.id)
-        )
-    )
-
-
-def references_of(contribution: Contribution) -> list[PaymentReference]:
-    return list(
-        db.session.scalars(
-            sa.select(PaymentReference)
-            .where(PaymentReference.contribution_id == contribution.id)
-            .order_by(PaymentReference.id)
-        )
-    )
-
-
-def movements_of(contribution: Contribution) -> list[PaymentMovement]:
-    return list(
-        db.session.scalars(
-            sa.select(PaymentMovement)
-            .where(PaymentMovement.contribution_id == contribution.id)
-            .order_by(PaymentMovement.occurred_on, PaymentMovement.id)
-        )
-    )
-
-
-def disputes_of(contribution: Contribution) -> list[Dispute]:
-    return list(
-        db.session.scalars(
-            sa.select(Dispute)
-            .where(Dispute.contribution_id == contribution.id)
-            .order_by(Dispute.id)
-        )
     )
 
 

@@ -12,6 +12,7 @@ from meetings.auth.permissions import Permission
 from meetings.forms import ConfirmForm, act
 from meetings.mail import MAX_ATTEMPTS, OutboxStatus
 from meetings.outbox import services
+from meetings.pagination import requested_page
 
 bp = Blueprint("outbox_manage", __name__, url_prefix="/admin/mail")
 guard(bp, Permission.MANAGE_USERS)
@@ -32,7 +33,7 @@ def messages() -> ResponseReturnValue:
         "outbox/manage/messages.html",
         status=status,
         counts=services.counts(user),
-        page=services.messages(user, status, page=request.args.get("page", 1, type=int) or 1),
+        page=services.messages(user, status, page=requested_page()),
         confirm=ConfirmForm(),
         max_attempts=MAX_ATTEMPTS,
     )

@@ -32,6 +32,7 @@ from meetings.forms import (
     status_for,
     submit_form,
 )
+from meetings.pagination import requested_page
 from meetings.reference import services as reference
 from meetings.reference.models import OrganisationKind
 from meetings.registration import (
@@ -101,7 +102,7 @@ def _filters() -> queries.RegistrationFilter:
 def registrations() -> ResponseReturnValue:
     user = current_account()
     filters = _filters()
-    page = queries.registrations(user, filters, page=request.args.get("page", 1, type=int) or 1)
+    page = queries.registrations(user, filters, page=requested_page())
     return render_template(
         "registration/manage/registrations.html",
         page=page,

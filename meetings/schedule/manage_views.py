@@ -13,6 +13,7 @@ from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.forms import ConfirmForm, act, options, parse_choice, perform, status_for, submit_form
 from meetings.labels import label
+from meetings.pagination import requested_page
 from meetings.schedule import import_preview, queries, services, sittings
 from meetings.schedule import rooms as room_services
 from meetings.schedule.forms import ImportForm, MeetingForm, RoomForm, SittingForm
@@ -118,7 +119,7 @@ def edit_meeting(code: str) -> ResponseReturnValue:
 def meeting(code: str) -> ResponseReturnValue:
     actor = current_account()
     found = services.managed_meeting(actor, code)
-    page, days = queries.programme_page(found, request.args.get("page", 1, type=int) or 1)
+    page, days = queries.programme_page(found, requested_page())
     return render_template(
         "schedule/manage/meeting.html",
         meeting=found,

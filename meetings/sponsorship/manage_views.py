@@ -17,6 +17,7 @@ from meetings.auth.permissions import Permission
 from meetings.exports import csv_response
 from meetings.forms import ConfirmForm, act, options, perform, status_for, submit_form
 from meetings.money import parse_amount
+from meetings.pagination import requested_page
 from meetings.schedule.services import meetings_for
 from meetings.sponsorship import calls, charts, dsa, offers, queries
 from meetings.sponsorship.forms import (
@@ -110,9 +111,7 @@ def call(call_id: int) -> ResponseReturnValue:
     return render_template(
         "sponsorship/manage/call.html",
         call=found,
-        page=queries.review_list(
-            actor, found, chosen, page=request.args.get("page", 1, type=int) or 1
-        ),
+        page=queries.review_list(actor, found, chosen, page=requested_page()),
         chosen=chosen,
     )
 
