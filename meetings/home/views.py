@@ -24,7 +24,7 @@ from meetings.extensions import limiter
 from meetings.forms import safe_next
 from meetings.home import health
 from meetings.i18n import language_name
-from meetings.registration.queries import my_registrations
+from meetings.registration.queries import my_registrations, unfinished
 from meetings.registration.rules import window_is_open
 from meetings.registration.todo import focal_todo, secretariat_todo
 from meetings.schedule.models import MeetingState
@@ -50,10 +50,12 @@ def index() -> str:
 @login_required
 def dashboard() -> str:
     user = current_account()
+    registrations = my_registrations(user)
     return render_template(
         "home/dashboard.html",
         user=user,
-        registrations=my_registrations(user),
+        registrations=registrations,
+        drafts=unfinished(registrations),
         todos=focal_todo(user),
         desk=secretariat_todo(user),
         state_focal_point=is_state_focal_point(user),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from meetings import clock
 from meetings.audit.services import record
@@ -98,20 +99,29 @@ def print_passes(actor: User, ids: list[int]) -> PrintBatch:
     reprints = {r.id for r in chosen if r.badge_printed_at is not None}
     for registration in chosen:
         give_badge_code(registration)
-    # One statement, so that two people printing at once both count.
-    db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id.in_([r.id for r in chosen]))
-        .values(
-            badge_print_count=Registration.badge_print_count + 1,
-            badge_printed_at=sa.func.coalesce(
-                Registration.badge_printed_at, sa.literal(clock.now(), UTCDateTime())
-            ),
+    # One statement, so that two people printing at once both count; it returns the counts
+    # it made (one round trip, not one per pass).
+    counted = {
+        row.id: (row.badge_print_count, row.badge_printed_at)
+        for row in db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id.in_([r.id for r in chosen]))
+            .values(
+                badge_print_count=Registration.badge_print_count + 1,
+                badge_printed_at=sa.func.coalesce(
+                    Registration.badge_printed_at, sa.literal(clock.now(), UTCDateTime())
+                ),
+            )
+            .returning(
+                Registration.id, Registration.badge_print_count, Registration.badge_printed_at
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
+    }
     for registration in chosen:
-        db.session.refresh(registration, ["badge_print_count", "badge_printed_at"])
+        count, printed_at = counted[registration.id]
+        set_committed_value(registration, "badge_print_count", count)
+        set_committed_value(registration, "badge_printed_at", printed_at)
         record(
             actor,
             "registration.pass_printed",

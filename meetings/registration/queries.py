@@ -292,6 +292,12 @@ def my_registrations(user: User) -> list[Registration]:
     )
 
 
+def unfinished(registrations: list[Registration]) -> list[Registration]:
+    """Those not submitted yet (a draft, or one reopened after a withdrawal): nobody considers
+    them until their person submits them."""
+    return [r for r in registrations if r.status is RegistrationStatus.DRAFT]
+
+
 def delegation_members(delegation: Delegation) -> list[Registration]:
     members = list(
         db.session.scalars(
