@@ -33,6 +33,9 @@ WTF_CSRF_TIME_LIMIT = 8 * 3600
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 UPLOAD_FOLDER = None  # None: instance/uploads
+# Where documents are kept: file:///path or s3://bucket?endpoint_url=…&region=…&prefix=…
+# (meetings.documents.backends). None: the upload folder above.
+STORAGE_URL = None
 
 # Accounts
 PASSWORD_MIN_LENGTH = 12

@@ -1,5 +1,5 @@
 """``flask db backup`` and ``flask db restore``: a consistent copy of the database and of the
-uploaded documents, and the way back.
+uploaded documents (from the folder or the object store), and the way back.
 
 The database is copied first, in one consistent snapshot: SQLite's online backup API (the site
 keeps running), or ``pg_dump`` for PostgreSQL (one transaction). The files of the documents in
@@ -32,10 +32,10 @@ from flask_migrate.cli import db as migrate_group
 
 from meetings import clock
 from meetings.documents import maintenance
+from meetings.documents.backends import chunks, key_of, private_folder, write_private
 from meetings.documents.maintenance import sha256_of
 from meetings.documents.models import Document
-from meetings.documents.storage import folder as upload_folder
-from meetings.documents.storage import path_of, private_folder, write_private
+from meetings.documents.storage import storage
 from meetings.extensions import db
 
 SQLITE_FILE = "database.sqlite3"
@@ -130,23 +130,22 @@ def backup(target: Path) -> Result:
     (target / database).chmod(0o600)
     files = {}
     missing = []
-    uploads = upload_folder()
+    where = storage()
     for stored_name in _documents_in(target / database, url):
-        path = path_of(stored_name)
-        if not path.is_file():
+        key = key_of(stored_name)
+        copy = target / UPLOADS / key
+        private_folder(copy.parent, target)
+        try:
+            write_private(copy, b"".join(chunks(where, key)))
+        except FileNotFoundError:
             missing.append(stored_name)
             continue
-        relative = path.relative_to(uploads)
-        copy = target / UPLOADS / relative
-        private_folder(copy.parent, target)
-        shutil.copy2(path, copy)
-        copy.chmod(0o600)
-        files[str(relative)] = sha256_of(copy)
+        files[key] = sha256_of(copy)
     if missing:
         # A host that cannot see the documents must not report a backup without them as done.
         raise BackupError(
             f"{len(missing)} of the documents the database names are missing from "
-            f"{uploads} (e.g. {missing[0]}): this backup is incomplete. Run it where the "
+            f"{where.url} (e.g. {missing[0]}): this backup is incomplete. Run it where the "
             "documents are, or restore them first; the partial backup is left in "
             f"{target} for inspection."
         )
@@ -193,11 +192,9 @@ def restore(source: Path) -> Result:
             ],
             environment,
         )
-    uploads = upload_folder()
-    for relative in manifest["files"]:
-        destination = uploads / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / UPLOADS / relative, destination)
+    where = storage()
+    for key in manifest["files"]:
+        where.put(key, (source / UPLOADS / key).read_bytes())
     return Result(folder=source, database=manifest["database"], files=len(manifest["files"]))
 
 

@@ -31,6 +31,7 @@ from tests.support import Client, QueryCounter, count_queries
 from tests.support import outbox as sent_mail
 from tests.support.concurrency import committed_context, reference_tables
 from tests.support.outbox import Outbox
+from tests.support.s3 import Storages, create_bucket, moto_server, use_test_credentials
 
 
 def _reset_schema(url: str) -> None:
@@ -50,21 +51,46 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite3'}"
 
 
-def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
+@pytest.fixture(scope="session")
+def storages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Storages]:
+    """Document storages for the run: folders, or with TEST_STORAGE=s3 key prefixes in a
+    bucket of moto's S3 server on loopback (make test-s3)."""
+    root = tmp_path_factory.mktemp("storage")
+    kind = os.environ.get("TEST_STORAGE", "folder")
+    if kind == "folder":
+        yield Storages(root, None)
+        return
+    assert kind == "s3", f"TEST_STORAGE is folder or s3, not {kind!r}"
+    use_test_credentials()
+    with moto_server() as endpoint:
+        create_bucket(endpoint)
+        yield Storages(root, endpoint)
+
+
+def make_app(
+    database_url: str, instance: Path, *, storage_url: str | None = None, **overrides: Any
+) -> Flask:
+    """An application on ``database_url``; its documents in ``storage_url`` (by default a
+    folder in ``instance``)."""
     return create_app(
         {
             "ENV_NAME": "testing",
             "DATABASE_URL": database_url,
             "INSTANCE_PATH": str(instance),
+            "STORAGE_URL": storage_url,
             **overrides,
         }
     )
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, storages: Storages
+) -> Iterator[Flask]:
     _reset_schema(database_url)
-    application = make_app(database_url, tmp_path_factory.mktemp("instance"))
+    application = make_app(
+        database_url, tmp_path_factory.mktemp("instance"), storage_url=storages.new("uploads")
+    )
     with application.app_context():
         upgrade()
         load_reference_data()

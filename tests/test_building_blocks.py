@@ -13,7 +13,6 @@ from meetings.audit.services import entries_for
 from meetings.auth.models import Role
 from meetings.auth.permissions import Permission
 from meetings.documents.services import new_document, read_upload
-from meetings.documents.storage import path_of
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
 from meetings.forms import perform, status_for
@@ -23,6 +22,7 @@ from meetings.workflow import Workflow, by_permission
 from tests.factories.auth import make_user
 from tests.factories.registration import PDF
 from tests.factories.schedule import make_meeting
+from tests.support import documents
 
 M = MeetingState
 notified: list[tuple[object, ...]] = []
@@ -191,10 +191,9 @@ def test_a_kept_document_is_written_and_removed_again_if_the_transaction_rolls_b
         upload = read_upload(io.BytesIO(PDF), "letter.pdf", field="file")
         with db.session.begin_nested():
             document = new_document(None, upload)
-        path = path_of(document.stored_name)
-        assert path.read_bytes() == PDF
+        assert documents.stored_bytes(document.stored_name) == PDF
         db.session.rollback()
-        assert not path.exists()
+        assert documents.stored_bytes(document.stored_name) is None
 
 
 def test_mail_queued_in_a_savepoint_waits_for_the_outer_commit(app: Flask, outbox) -> None:

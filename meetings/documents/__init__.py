@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
-    from meetings.documents import models  # noqa: F401  (the document table)
+    from meetings.documents import (
+        models,  # noqa: F401  (the document table)
+        storage,
+    )
     from meetings.documents.cli import cli
 
+    storage.init_app(app)
     app.cli.add_command(cli)

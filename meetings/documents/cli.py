@@ -1,4 +1,5 @@
-"""``flask documents``: sweep orphan files, check every document against its checksum."""
+"""``flask documents``: sweep orphan files, check every document against its checksum, move
+them to another storage."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from meetings.documents import maintenance
+from meetings.documents.backends import StorageError, open_storage
 
 cli = AppGroup("documents", help="The uploaded documents.")
 
@@ -35,3 +37,23 @@ def check_command() -> None:
     if damaged:
         raise SystemExit(1)
     click.echo("every document has its file")
+
+
+@cli.command("migrate-storage")
+@click.argument("source")
+@click.argument("target")
+def migrate_storage_command(source: str, target: str) -> None:
+    """Copy every document from the storage SOURCE to TARGET (file:///… or s3://…), checked
+    against its SHA-256; run it again to resume. Then set MEETINGS_STORAGE_URL to TARGET."""
+    try:
+        result = maintenance.migrate(open_storage(source), open_storage(target))
+    except StorageError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"copied {len(result.copied)} document(s); {result.already} already in {target}; "
+        f"{len(result.unusable)} missing or altered in {source}"
+    )
+    for name in result.unusable:
+        click.echo(f"missing or altered in the source: {name}", err=True)
+    if result.unusable:
+        raise SystemExit(1)

@@ -1,4 +1,4 @@
-"""Keeping the upload folder and the document table in step.
+"""Keeping the document storage and the document table in step.
 
 A file is written before its row commits. When the transaction rolls back, the file is removed at
 once; when the process dies first (a worker killed mid-request, a power cut), the file stays with
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from meetings.documents.backends import Storage, StorageError, key_of, read, sha256
 from meetings.documents.models import Document
-from meetings.documents.storage import folder, path_of
+from meetings.documents.storage import storage
 from meetings.extensions import db
 
 GRACE_SECONDS = 3600
@@ -37,32 +38,63 @@ def sha256_of(path: Path) -> str:
 
 
 def sweep(*, grace_seconds: int = GRACE_SECONDS, dry_run: bool = False) -> Sweep:
-    """Remove files that no document row names and partial writes, older than the grace."""
-    root = folder()
-    if not root.is_dir():
-        return Sweep(removed=[], kept=0)
-    known = set(db.session.scalars(sa.select(Document.stored_name)))
+    """Remove objects that no document row names and partial writes, older than the grace."""
+    where = storage()
+    known = {key_of(name) for name in db.session.scalars(sa.select(Document.stored_name))}
     cutoff = time.time() - grace_seconds
     removed, kept = [], 0
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        if path.name in known:
+    for stored in where.objects():
+        if stored.key in known:
             kept += 1
             continue
-        if path.stat().st_mtime > cutoff:
+        if stored.modified > cutoff:
             continue
-        removed.append(str(path.relative_to(root)))
+        removed.append(stored.key)
         if not dry_run:
-            path.unlink(missing_ok=True)
+            where.delete(stored.key)
     return Sweep(removed=removed, kept=kept)
 
 
 def damaged() -> list[str]:
     """The stored names of documents whose file is missing or does not match its checksum."""
+    where = storage()
     found = []
     for stored_name, digest in db.session.execute(sa.select(Document.stored_name, Document.sha256)):
-        path = path_of(stored_name)
-        if not path.is_file() or sha256_of(path) != digest:
+        if sha256(where, key_of(stored_name)) != digest:
             found.append(stored_name)
     return found
+
+
+@dataclass(frozen=True)
+class Migration:
+    copied: list[str]
+    already: int
+    unusable: list[str]  # missing from the source, or not matching their checksum there
+
+
+def migrate(source: Storage, target: Storage) -> Migration:
+    """Copy every document from ``source`` to ``target``, each checked against the SHA-256 the
+    database holds before and after the copy. Resumable: a document the target already holds
+    intact is not copied again. Nothing is deleted from the source."""
+    copied, unusable, already = [], [], 0
+    rows = db.session.execute(
+        sa.select(Document.stored_name, Document.sha256).order_by(Document.id)
+    ).all()
+    for stored_name, digest in rows:
+        key = key_of(stored_name)
+        if sha256(target, key) == digest:
+            already += 1
+            continue
+        try:
+            data = read(source, key)
+        except FileNotFoundError:
+            unusable.append(stored_name)
+            continue
+        if hashlib.sha256(data).hexdigest() != digest:
+            unusable.append(stored_name)
+            continue
+        target.put(key, data)
+        if sha256(target, key) != digest:
+            raise StorageError(f"{key} was altered on its way to {target.url}; stopped.")
+        copied.append(key)
+    return Migration(copied=copied, already=already, unusable=unusable)

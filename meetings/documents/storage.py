@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
-from flask import current_app, send_file
+from flask import Flask, current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.wrappers import Response
 
 from meetings.db import AfterCommit
+from meetings.documents.backends import FolderStorage, Storage, key_of, open_storage
 from meetings.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
@@ -98,47 +98,24 @@ def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Uploa
     return Upload(data=data, original_name=name, content_type=kind[0], extension=kind[1])
 
 
-def folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
+def storage() -> Storage:
+    """The application's document storage (MEETINGS_STORAGE_URL)."""
+    return cast(Storage, current_app.extensions["meetings_storage"])
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("STORAGE_URL") or Path(app.config["UPLOAD_FOLDER"]).resolve().as_uri()
+    app.config["STORAGE_URL"] = url
+    app.extensions["meetings_storage"] = open_storage(url)
 
 
 def store(session: Session | scoped_session[Any], upload: Upload) -> str:
     """Write ``upload`` under a new generated name; deleted again if ``session`` rolls back."""
     stored_name = f"{secrets.token_hex(16)}{upload.extension}"
-    path = path_of(stored_name)
-    private_folder(path.parent)
-    # Written under a temporary name and renamed: a process killed half-way leaves a partial
-    # ".part" file (removed by ``flask documents sweep``), never a short document.
-    partial = path.with_name(f".{stored_name}.part")
-    write_private(partial, upload.data)
-    partial.replace(path)
-    _new_files.add(session, path)
+    where = storage()
+    where.put(key_of(stored_name), upload.data)
+    _new_files.add(session, (where, key_of(stored_name)))
     return stored_name
-
-
-def private_folder(path: Path, root: Path | None = None) -> None:
-    """A folder that only the application's user may enter, and each folder between it and
-    ``root`` (the upload folder by default): passports, photos and letters are nobody else's
-    on the host."""
-    root = root if root is not None else folder()
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for level in (path, *path.parents):
-        level.chmod(0o700)
-        if level == root or root not in level.parents:
-            break
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """``data`` in a new file that only the application's user may read (0600), whatever the
-    process's umask."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(data)
-    path.chmod(0o600)
-
-
-def path_of(stored_name: str) -> Path:
-    return folder() / stored_name[:2] / stored_name
 
 
 class StoredDocument(Protocol):
@@ -156,10 +133,22 @@ def send(document: StoredDocument | None, *, missing: str, inline: bool = False)
     The caller has checked that the user may see what the document belongs to."""
     if document is None:
         raise NotFound(missing)
-    path = path_of(document.stored_name)
+    where = storage()
+    key = key_of(document.stored_name)
     shown = inline and document.content_type in INLINE_TYPES
+    try:
+        # Streamed through the application, never a link to the store: the permission check
+        # above stays the only way in, and the store need not be reachable from outside.
+        opened = where.open(key)
+        body: Path | IO[bytes] = opened
+        if isinstance(where, FolderStorage):
+            opened.close()  # served by path: the server can use sendfile and ranges
+            body = where.path(key)
+    except FileNotFoundError:
+        log.error("document %s has no file in %s", document.stored_name, where.url)
+        raise NotFound(missing) from None
     response = send_file(
-        path,
+        body,
         mimetype=document.content_type,
         as_attachment=not shown,
         download_name=document.original_name,
@@ -171,13 +160,15 @@ def send(document: StoredDocument | None, *, missing: str, inline: bool = False)
     return response
 
 
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
+def _remove(written: list[tuple[Storage, str]]) -> None:
+    for where, key in written:
         try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.warning("could not remove %s after a rollback", path)
+            where.delete(key)
+        except Exception:  # the sweep removes it later
+            log.warning("could not remove %s from %s after a rollback", key, where.url)
 
 
 # Files written during a transaction are kept when it commits, removed when it rolls back.
-_new_files: AfterCommit[Path] = AfterCommit("meetings_new_files", lambda _paths: None, _remove)
+_new_files: AfterCommit[tuple[Storage, str]] = AfterCommit(
+    "meetings_new_files", lambda _written: None, _remove
+)

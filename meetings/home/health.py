@@ -72,18 +72,14 @@ def redis_answers(url: str) -> bool:
 
 
 def storage_writable() -> bool:
-    """The document folder exists (or can be made) and this process may write in it."""
-    import os
+    """This process may write in the document storage (a folder, or a bucket)."""
+    from meetings.documents.storage import storage
 
-    from meetings.documents.storage import folder, private_folder
-
-    root = folder()
-    try:
-        private_folder(root, root)
-    except OSError:
-        log.warning("readiness: document storage %s cannot be made", root)
-        return False
-    return os.access(root, os.W_OK | os.X_OK)
+    where = storage()
+    if where.writable():
+        return True
+    log.warning("readiness: document storage %s cannot be written", where.url)
+    return False
 
 
 def readiness() -> dict[str, str]:

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from meetings import clock
+from meetings.documents.backends import key_of, open_storage, read
 from meetings.documents.models import Document
-from meetings.documents.storage import folder
 from meetings.extensions import db
 from meetings.reference.services import state_by_code
 from meetings.registration.models import Registration
@@ -28,7 +28,9 @@ from meetings.schedule.services import change_meeting_state
 from tests.factories.auth import PASSWORD, make_user
 from tests.factories.registration import PDF
 from tests.factories.schedule import make_meeting
+from tests.support.documents import stored_keys
 from tests.support.gunicorn import csrf_token, serve
+from tests.support.s3 import Storages
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
 
@@ -41,15 +43,20 @@ class Served:
 
 @pytest.fixture
 def gunicorn(
-    committed: Flask, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    committed: Flask,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    storages: Storages,
 ) -> Iterator[Served]:
     pause = tmp_path / "pause"
-    # An upload folder of its own: the sweep below sees this test's files only.
-    monkeypatch.setitem(committed.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    # A storage of its own, shared with the server: the sweep below sees this test's files only.
+    url = storages.new("killed")
+    monkeypatch.setitem(committed.extensions, "meetings_storage", open_storage(url))
     settings = {
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": committed.instance_path,
-        "UPLOAD_FOLDER": committed.config["UPLOAD_FOLDER"],
+        "STORAGE_URL": url,
         "TEST_PAUSE_FILE": str(pause),
     }
     with serve(settings) as url:
@@ -81,7 +88,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
     # Between requests this process holds no transaction: on SQLite it would hold the lock the
     # server needs to write (nothing below touches a loaded object, which would reload it).
     db.session.rollback()
-    files_before = {p.name for p in folder().rglob("*") if p.is_file()}
+    files_before = stored_keys()
     documents_before = _counts(email)[1]
 
     browser = requests.Session()
@@ -140,11 +147,11 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
 
     # Nothing of the registration was saved; the letter's file is an orphan, swept.
     assert _counts(email) == (0, documents_before)
-    orphans = {p.name for p in folder().rglob("*") if p.is_file()} - files_before
+    orphans = stored_keys() - files_before
     assert len(orphans) == 1
     swept = _flask(["documents", "sweep", "--grace", "0"])
     assert "1 orphan file(s)" in swept
-    assert {p.name for p in folder().rglob("*") if p.is_file()} == files_before
+    assert stored_keys() == files_before
 
     # The master has started a new worker: the person submits again, and it is all there.
     gunicorn.pause.unlink()
@@ -163,7 +170,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
         .where(Registration.email == email)
     )
     assert stored is not None
-    assert (folder() / stored[:2] / stored).read_bytes() == PDF
+    assert read(current_app.extensions["meetings_storage"], key_of(stored)) == PDF
 
 
 def _attempt(submit: object) -> object:

@@ -37,6 +37,7 @@ from tests.factories.registration import (
     person,
     register,
 )
+from tests.support import documents
 
 # The deadline of make_open_meeting() is 8 June 2018, 18:00 in New York (EDT, UTC-4).
 BEFORE_DEADLINE = datetime(2018, 6, 8, 21, 59, tzinfo=UTC)  # 17:59 EDT
@@ -225,18 +226,16 @@ def test_an_upload_is_stored_outside_static_under_a_generated_name(app) -> None:
     assert document.original_name == "nomination.pdf"
     assert document.stored_name != "nomination.pdf"
     assert document.stored_name.endswith(".pdf")
-    path = Path(app.config["UPLOAD_FOLDER"]) / document.stored_name[:2] / document.stored_name
-    assert path.read_bytes() == letter().data
-    assert not str(path).startswith(str(Path(app.static_folder)))
+    assert documents.stored_bytes(document.stored_name) == letter().data
+    assert not app.config["STORAGE_URL"].startswith(Path(app.static_folder).as_uri())
 
 
 def test_a_rolled_back_registration_leaves_no_file_behind(app) -> None:
     registration = register(make_user(), make_open_meeting())
     stored = registration.nomination_letter.stored_name
-    path = Path(app.config["UPLOAD_FOLDER"]) / stored[:2] / stored
-    assert path.exists()
+    assert documents.stored_bytes(stored) is not None
     db.session.rollback()
-    assert not path.exists()
+    assert documents.stored_bytes(stored) is None
 
 
 def test_the_cap_per_organisation_refuses_one_more() -> None:

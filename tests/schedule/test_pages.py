@@ -113,7 +113,7 @@ def test_with_redis_every_host_sees_the_change(app, client, programme, two_hosts
     _meeting, sitting = programme
     app.extensions["meetings_cache"] = first
     assert "Opening of the Conference" in client.get("/meetings/KEPT").get_data(as_text=True)
-    assert list(first.client.scan_iter("meetings:programme:*"))
+    assert list(first.client.scan_iter(f"{first.prefix}:programme:*"))
     _retitle(sitting, "Election of the President")
     app.extensions["meetings_cache"] = second
     html = client.get("/meetings/KEPT").get_data(as_text=True)

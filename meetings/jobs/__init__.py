@@ -1,0 +1,91 @@
+"""Background and scheduled work on Celery.
+
+One Celery application per Flask application, configured from it (``MEETINGS_CELERY_BROKER_URL``,
+by default the Redis URL; with neither, as under ``make run``, kombu's SQLAlchemy transport on a
+SQLite file of its own in the instance folder, so that development needs no service). Every task
+runs inside the Flask application's context, removes its database session afterwards, and is
+idempotent: the database row (an outbox message's status, an offer's state, a Stripe event
+already applied) decides whether there is anything left to do, never the queue.
+
+Delivery is acknowledged late (after the task ran) and a worker lost mid-task puts the message
+back: a task may run twice, never zero times, and running twice does nothing more. The tasks are
+:mod:`meetings.jobs.tasks`; when each periodic one runs is :mod:`meetings.jobs.schedule`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from celery import Celery, Task
+from flask import current_app, has_app_context
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+QUEUE = "meetings"
+
+
+def broker_url(app: Flask) -> str:
+    """The configured broker; else Redis; else the embedded SQLite broker of development."""
+    configured = app.config.get("CELERY_BROKER_URL") or app.config.get("REDIS_URL")
+    if configured:
+        return str(configured)
+    return f"sqla+sqlite:///{Path(app.instance_path) / 'celery-broker.sqlite3'}"
+
+
+def init_app(app: Flask) -> None:
+    from meetings.jobs import schedule, tasks
+
+    class AppTask(Task):  # type: ignore[misc]
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            from meetings.extensions import db
+
+            with app.app_context():
+                try:
+                    return self.run(*args, **kwargs)
+                finally:
+                    db.session.remove()
+
+    celery = Celery(app.import_name, task_cls=AppTask, set_as_current=False)
+    celery.conf.update(
+        broker_url=broker_url(app),
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={
+            "visibility_timeout": int(app.config["CELERY_VISIBILITY_TIMEOUT"]),
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+        },
+        task_default_queue=QUEUE,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        timezone="UTC",
+        enable_utc=True,
+        beat_schedule=schedule.beat_schedule(app),
+        beat_schedule_filename=str(Path(app.instance_path) / "celerybeat-schedule"),
+    )
+    tasks.register(celery)
+    app.extensions["celery"] = celery
+
+
+def enqueue(name: str, *args: Any) -> bool:
+    """Hand the task ``name`` to the workers; False (logged, counted) when the broker does not
+    take it. Callers never depend on it: a periodic sweep does whatever a lost task left."""
+    if not has_app_context() or "celery" not in current_app.extensions:
+        return False
+    celery: Celery = current_app.extensions["celery"]
+    try:
+        celery.send_task(name, args=list(args), retry=False)
+    except Exception as error:  # the broker is down: the sweep will do it
+        log.warning("task %s not queued (%s); the periodic sweep will do it", name, error)
+        from meetings import metrics
+
+        metrics.TASKS_NOT_QUEUED.labels(task=name).inc()
+        return False
+    return True
