@@ -38,10 +38,11 @@ demo: migrate ## load reference and demo data once, and print the demo logins
 	$(FLASK) reference load
 	$(FLASK) seed demo --once
 
-run: demo ## set up, migrate, load the demo once, serve http://127.0.0.1:5000 (PORT=…) with the mail worker
-	@$(FLASK) mail worker & worker=$$!; \
+run: demo ## set up, migrate, load the demo once, serve http://127.0.0.1:5000 (PORT=…) with a Celery worker and beat
+	@FLASK_APP=wsgi.py $(BIN)/celery -A meetings.jobs.worker worker --beat --pool=solo \
+		--loglevel=warning & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	echo "mail worker started (pid $$worker); serving http://127.0.0.1:$(PORT)"; \
+	echo "Celery worker and beat started (pid $$worker, broker in instance/celery-broker/); serving http://127.0.0.1:$(PORT)"; \
 	MEETINGS_PUBLIC_URL=$${MEETINGS_PUBLIC_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev ## run the test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)

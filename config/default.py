@@ -15,6 +15,19 @@ DATABASE_URL = None
 REDIS_URL = None
 # Log lines: "text" (readable, with the request id) or "json" (one object a line, production's).
 LOG_FORMAT = "text"
+# Celery's broker; None: the Redis URL, or without one (make run) kombu's file-system transport
+# in instance/celery-broker/, so that development needs no service.
+CELERY_BROKER_URL = None
+CELERY_QUEUE = "meetings"  # the queue's name (two sites on one broker need two names)
+# Seconds before a task a lost worker held is handed to another (Redis broker).
+CELERY_VISIBILITY_TIMEOUT = 3600
+# The nightly backup (Celery beat, 02:00 UTC): into this folder, keeping the newest BACKUP_KEEP.
+BACKUP_FOLDER = None
+BACKUP_KEEP = 14
+# /metrics answers only these addresses or networks (Prometheus); anyone else gets 404.
+METRICS_ALLOW = ["127.0.0.1/32", "::1/128"]
+# Errors to Sentry (personal data scrubbed) when set.
+SENTRY_DSN = None
 
 SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {}
 SQLALCHEMY_RECORD_QUERIES = False

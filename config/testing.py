@@ -10,3 +10,5 @@ ARGON2_MEMORY_COST = 1024
 ARGON2_PARALLELISM = 1
 PUBLIC_URL = "http://localhost"
 SERVER_NAME = None
+# Tasks are queued in memory and never run: the tests run the work themselves.
+CELERY_BROKER_URL = "memory://"

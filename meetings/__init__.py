@@ -138,9 +138,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_request_hooks(app)
-    from meetings import observability
+    from meetings import jobs, metrics, observability
 
     observability.init_app(app)
+    observability.init_sentry(app)
+    metrics.init_app(app)
+    jobs.init_app(app)
 
     from meetings.backup import init_app as init_backup
     from meetings.demo import init_app as init_demo

@@ -2,8 +2,9 @@
 
 A service calls :func:`queue`: the message becomes a row of ``outbox_message`` in the same
 transaction as the change that causes it — rolled back with it, committed with it. Nothing is
-sent inside a request. ``flask mail worker`` (started by ``make run`` beside the server; one per
-deployment, and safe to run twice) sends what is due: it claims a few rows under a lease, sends
+sent inside a request. Once the transaction commits, a Celery task is queued for each message
+(:mod:`meetings.jobs`), and a periodic sweep sends whatever a lost task left (``flask mail
+worker`` does the same for operators without Celery). Each claims rows under a lease, sends
 them outside any transaction with a timeout, and marks each sent, or schedules a retry with
 backoff; after the last attempt a message stays, failed, for an administrator to see and retry.
 Nothing is lost when the SMTP server or the worker is down.
@@ -18,7 +19,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -28,7 +29,7 @@ from flask import current_app
 from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 
 from meetings import clock
-from meetings.db import Base, enum_type
+from meetings.db import AfterCommit, Base, enum_type
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -88,6 +89,25 @@ def queue(session: Session | scoped_session[Any], message: Message) -> None:
             headers=dict(message.headers),
         )
     )
+
+
+def _hand_to_workers(message_ids: list[int]) -> None:
+    """After the commit: a task per message, so that it goes at once rather than at the next
+    sweep (which sends it anyway if the broker did not take the task)."""
+    from meetings.jobs import enqueue
+    from meetings.jobs.tasks import SEND_MAIL
+
+    for message_id in message_ids:
+        enqueue(SEND_MAIL, message_id)
+
+
+_to_send: AfterCommit[int] = AfterCommit("meetings_mail_to_send", _hand_to_workers)
+
+
+@sa.event.listens_for(Session, "pending_to_persistent")
+def _written(session: Session, instance: object) -> None:
+    if isinstance(instance, OutboxMessage):
+        _to_send.add(session, instance.id)
 
 
 def language_of(address: str, *, fallback: str | None = None) -> str:
@@ -211,7 +231,11 @@ class Mailer:
         email["To"] = row.to
         email["Subject"] = row.subject
         email["Date"] = format_datetime(datetime.now(UTC))
-        email["Message-ID"] = make_msgid(domain="meetings")
+        # The same for every attempt at this row: should a worker die between the SMTP server's
+        # acceptance and the row marked sent, the second copy is recognisably the same message.
+        stamp = int(row.created_at.replace(tzinfo=UTC).timestamp())
+        domain = current_app.config["CALENDAR_UID_DOMAIN"]
+        email["Message-ID"] = f"<outbox-{row.id}.{stamp}@{domain}>"
         if row.reply_to:
             email["Reply-To"] = row.reply_to
         email.set_content(row.body)

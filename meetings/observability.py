@@ -80,3 +80,61 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.globals["request_id"] = request_id
+
+
+# Keys whose values are personal or secret: dropped from what goes to Sentry.
+PRIVATE_KEYS = re.compile(
+    r"pass|secret|token|key|csrf|cookie|session|authorization|email|phone|name|passport|"
+    r"birth|address|signature",
+    re.I,
+)
+
+
+def scrub(event: dict[str, object], _hint: object = None) -> dict[str, object]:
+    """Sentry's event without personal data: no user, no cookies, no request body, no query
+    string, headers and local variables with private-sounding names filtered."""
+
+    def clean(value: object, depth: int = 0) -> object:
+        if depth > 8:
+            return "[deep]"
+        if isinstance(value, dict):
+            return {
+                key: "[filtered]" if PRIVATE_KEYS.search(str(key)) else clean(item, depth + 1)
+                for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [clean(item, depth + 1) for item in value]
+        return value
+
+    event.pop("user", None)
+    request_data = event.get("request")
+    if isinstance(request_data, dict):
+        for private in ("cookies", "data", "query_string", "env"):
+            request_data.pop(private, None)
+    return clean(event)  # type: ignore[return-value]
+
+
+def init_sentry(app: Flask) -> None:
+    """Errors to Sentry when MEETINGS_SENTRY_DSN is set, with personal data scrubbed and the
+    request id as a tag (so a delegate's quoted id finds the error)."""
+    dsn = app.config.get("SENTRY_DSN")
+    if not dsn:
+        return
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.flask import FlaskIntegration
+
+    sentry_sdk.init(
+        dsn=str(dsn),
+        environment=str(app.config.get("ENV_NAME", "production")),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+        before_send=scrub,  # type: ignore[arg-type]
+        integrations=[FlaskIntegration(), CeleryIntegration()],
+    )
+
+    @app.before_request
+    def tag_request_id() -> None:
+        sentry_sdk.set_tag("request_id", request_id())

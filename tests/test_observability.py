@@ -39,3 +39,32 @@ def test_a_log_line_carries_the_request_id_as_json(app: Flask) -> None:
     outside = logging.LogRecord("meetings", logging.INFO, __file__, 1, "boot", (), None)
     RequestIdFilter().filter(outside)
     assert json.loads(JsonFormatter().format(outside))["request_id"] == "-"
+
+
+def test_what_goes_to_sentry_carries_no_personal_data() -> None:
+    from meetings.observability import scrub
+
+    event = {
+        "user": {"email": "amina@example.org", "ip_address": "198.51.100.7"},
+        "request": {
+            "url": "https://meetings.example.org/registrations/12",
+            "cookies": {"session": "abc"},
+            "data": {"given_names": "Amina", "passport_number": "X1234567"},
+            "query_string": "email=amina@example.org",
+            "headers": {"Cookie": "session=abc", "Authorization": "Bearer t", "Accept": "*/*"},
+        },
+        "extra": {"email": "amina@example.org", "attempts": 3},
+        "tags": {"request_id": "0123456789abcdef"},
+    }
+    cleaned = scrub(event)
+    assert "user" not in cleaned
+    request = cleaned["request"]
+    assert set(request) == {"url", "headers"}
+    assert request["headers"] == {
+        "Cookie": "[filtered]",
+        "Authorization": "[filtered]",
+        "Accept": "*/*",
+    }
+    assert cleaned["extra"] == {"email": "[filtered]", "attempts": 3}
+    assert cleaned["tags"] == {"request_id": "0123456789abcdef"}
+    assert "amina" not in repr(cleaned).lower()

@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from meetings import metrics
 from meetings.auth.current import current_account, current_actor
 from meetings.extensions import csrf, limiter
 from meetings.forms import options, perform, run, status_for
@@ -259,8 +260,10 @@ def stripe_webhook() -> ResponseReturnValue:
     try:
         event = provider.read_event(payload, dict(request.headers))
     except payments.InvalidEvent:
+        metrics.WEBHOOK_FAILURES.labels("invalid signature").inc()
         return {"error": "invalid signature"}, 400
     except payments.MalformedEvent as malformed:
+        metrics.WEBHOOK_FAILURES.labels("malformed").inc()
         reason = str(malformed)
         kept = run(lambda: events.reject(provider, payload, reason))
         return {"error": "not an event we can read", "kept": kept.id}, 400
@@ -268,5 +271,6 @@ def stripe_webhook() -> ResponseReturnValue:
         stored = run(lambda: events.receive(provider, event))
     except Exception:  # Stripe retries what we answer 500 to; the answer stays JSON
         log.exception("could not process Stripe event %s", event.get("id"))
+        metrics.WEBHOOK_FAILURES.labels("not processed").inc()
         return {"error": "could not process the event"}, 500
     return {"received": stored.id, "outcome": stored.outcome.value}, 200

@@ -94,6 +94,15 @@ def healthz() -> tuple[dict[str, str], int]:
     return {"status": "ok", "database": "ok"}, 200
 
 
+@bp.get("/metrics")
+@limiter.exempt
+def metrics() -> Response:
+    """Prometheus's figures, for the addresses MEETINGS_METRICS_ALLOW lists (404 for others)."""
+    from meetings.metrics import exposition
+
+    return exposition()
+
+
 @bp.get("/readyz")
 @limiter.exempt
 def readyz() -> tuple[dict[str, object], int]:

@@ -1,8 +1,9 @@
 """Background and scheduled work on Celery.
 
 One Celery application per Flask application, configured from it (``MEETINGS_CELERY_BROKER_URL``,
-by default the Redis URL; with neither, as under ``make run``, kombu's SQLAlchemy transport on a
-SQLite file of its own in the instance folder, so that development needs no service). Every task
+by default the Redis URL; with neither, as under ``make run``, kombu's file-system transport in
+``instance/celery-broker/``, so that development needs no service: the worker and beat run
+beside the server as ordinary processes). Every task
 runs inside the Flask application's context, removes its database session afterwards, and is
 idempotent: the database row (an outbox message's status, an offer's state, a Stripe event
 already applied) decides whether there is anything left to do, never the queue.
@@ -26,21 +27,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-QUEUE = "meetings"
-
 
 def broker_url(app: Flask) -> str:
     """The configured broker; else Redis; else the embedded SQLite broker of development."""
     configured = app.config.get("CELERY_BROKER_URL") or app.config.get("REDIS_URL")
     if configured:
         return str(configured)
-    return f"sqla+sqlite:///{Path(app.instance_path) / 'celery-broker.sqlite3'}"
+    return "filesystem://localhost/"
 
 
 def init_app(app: Flask) -> None:
     from meetings.jobs import schedule, tasks
 
-    class AppTask(Task):  # type: ignore[misc]
+    class AppTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             from meetings.extensions import db
 
@@ -50,21 +49,38 @@ def init_app(app: Flask) -> None:
                 finally:
                     db.session.remove()
 
-    celery = Celery(app.import_name, task_cls=AppTask, set_as_current=False)
-    celery.conf.update(
-        broker_url=broker_url(app),
-        broker_connection_retry_on_startup=True,
-        broker_transport_options={
+    url = broker_url(app)
+    options: dict[str, Any] = {}
+    if url.startswith(("redis://", "rediss://")):
+        options = {
             "visibility_timeout": int(app.config["CELERY_VISIBILITY_TIMEOUT"]),
             "socket_connect_timeout": 2,
             "socket_timeout": 5,
-        },
-        task_default_queue=QUEUE,
+        }
+    elif url.startswith("filesystem://"):
+        folder = Path(app.instance_path) / "celery-broker"
+        for part in ("queue", "processed", "control"):
+            (folder / part).mkdir(parents=True, exist_ok=True)
+        options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        }
+    celery = Celery(app.import_name, task_cls=AppTask, set_as_current=False)
+    celery.conf.update(
+        broker_url=url,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=options,
+        task_default_queue=app.config["CELERY_QUEUE"],
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
+        # A task held when the broker connection drops is given back (it is idempotent).
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         timezone="UTC",
         enable_utc=True,
         beat_schedule=schedule.beat_schedule(app),

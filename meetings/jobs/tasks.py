@@ -102,7 +102,7 @@ def nightly_backup() -> Path | None:
     target = root / clock.now().strftime("%Y%m%dT%H%M%SZ")
     result = backup(target)
     db.session.rollback()
-    kept = sorted((p for p in root.iterdir() if p.is_dir() and (p / "manifest.json").exists()))
+    kept = sorted(p for p in root.iterdir() if p.is_dir() and (p / "manifest.json").exists())
     for old in kept[: -int(current_app.config["BACKUP_KEEP"])]:
         shutil.rmtree(old)
     log.info("backup of %s and %d file(s) in %s", result.database, result.files, target)
@@ -113,6 +113,7 @@ def register(celery: Celery) -> None:
     """The tasks, retried with backoff (up to about ten minutes apart) while the database does
     not answer."""
     retried: dict[str, Any] = {
+        "shared": False,  # each application's Celery has its own tasks, run in its context
         "autoretry_for": (DBAPIError,),
         "retry_backoff": 5,
         "retry_backoff_max": 600,
@@ -140,7 +141,7 @@ def register(celery: Celery) -> None:
     def sweep() -> int:
         return sweep_documents()
 
-    @celery.task(name=BACKUP)
+    @celery.task(name=BACKUP, shared=False)
     def backup() -> str | None:
         target = nightly_backup()
         return str(target) if target else None

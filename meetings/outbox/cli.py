@@ -20,12 +20,25 @@ cli = AppGroup("mail", help="The outbox of e-mail.")
 @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between two looks.")
 def worker_command(once: bool, interval: float) -> None:
-    """Send the outbox, retrying with backoff. Safe to run twice: rows are leased."""
+    """Send the outbox, retrying with backoff. Safe to run twice: rows are leased. (Celery's
+    worker does the same; this is for operators who run no Celery.) A database that does not
+    answer, at start or later, is waited for with backoff rather than ending the worker."""
+    pause = interval
     while True:
         try:
             result = deliver_due(db.session, db.session.commit)
+        except sa.exc.DBAPIError as error:
+            if once:
+                raise
+            pause = min(pause * 2, 300.0)
+            click.echo(
+                f"the database does not answer ({type(error).__name__}); again in {pause:.0f} s"
+            )
+            time.sleep(pause)
+            continue
         finally:
             db.session.remove()
+        pause = interval
         if result.sent or result.retried or result.failed:
             where = ""
             if current_app.config["MAIL_BACKEND"] == "file":

@@ -142,6 +142,26 @@ def awaiting_approval(application: Application, award: Award | None) -> bool:
     )
 
 
+def count_awaiting_approval() -> tuple[int, int]:
+    """Offers, and increases of awards, proposed and waiting for a second administrator."""
+    offers = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Award)
+        .join(Application, Application.id == Award.application_id)
+        .where(
+            Application.status == S.UNDER_REVIEW,
+            Award.proposed_by_id.is_not(None),
+            Award.commitment_id.is_(None),
+        )
+    )
+    increases = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AwardIncrease)
+        .where(AwardIncrease.committed_at.is_(None), AwardIncrease.withdrawn_at.is_(None))
+    )
+    return offers or 0, increases or 0
+
+
 def _offer(actor: User | None, application: Application, award: Award) -> None:
     commitment = commitments.commit(
         actor,
@@ -168,13 +188,14 @@ def expire_overdue() -> list[Application]:
     """Offers not answered in time become expired, and their money returns (``flask
     sponsorship expire``, meant for cron)."""
     moment = clock.now()
-    overdue = list(
-        db.session.scalars(
-            sa.select(Application).where(
-                Application.status == S.OFFERED, Application.reply_by < moment
-            )
-        )
+    query = sa.select(Application).where(
+        Application.status == S.OFFERED, Application.reply_by < moment
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two workers at once: each takes the offers the other has not locked (SQLite writes
+        # one transaction at a time). A run that finds none left to expire does nothing.
+        query = query.with_for_update(of=Application, skip_locked=True)
+    overdue = list(db.session.scalars(query))
     for application in overdue:
         end(None, application, S.EXPIRED, reason=str(_("not answered in time")))
     return overdue

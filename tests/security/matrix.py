@@ -45,6 +45,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("home.index", "GET"): PUBLIC,
     ("home.healthz", "GET"): PUBLIC,
     ("home.readyz", "GET"): PUBLIC,
+    ("home.metrics", "GET"): PUBLIC,  # by address (MEETINGS_METRICS_ALLOW), not by role
     ("home.set_language", "POST"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("auth.login", "GET"): PUBLIC,

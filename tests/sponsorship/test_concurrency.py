@@ -72,3 +72,31 @@ def test_fifty_offers_at_once_against_money_for_ten_make_exactly_ten(committed) 
     balances = ledger.balances()
     assert balances.available.is_zero
     assert balances.committed == Money(COST * 10, "USD")
+
+
+def test_two_workers_expiring_at_once_expire_each_offer_once(committed, now) -> None:
+    from datetime import timedelta
+
+    from meetings.audit.models import AuditEntry
+    from meetings.jobs.tasks import expire_offers
+
+    outcomes, offered = offers_race(committed, 4, 4)
+    assert offered == 4
+    reply_by = max(
+        db.session.scalars(sa.select(Application.reply_by).where(Application.status == S.OFFERED))
+    )
+    now(reply_by + timedelta(minutes=1))
+    entries = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    db.session.rollback()  # this thread holds nothing while the workers write
+    counts: list[int] = []
+    outcomes = race(committed, [lambda: counts.append(expire_offers()) for _ in range(2)])
+    assert outcomes == ["ok", "ok"]
+    assert sum(counts) == 4  # each offer by one worker or the other, never both
+    db.session.expire_all()
+    assert ledger.balances().committed.is_zero
+    assert ledger.balances().available == Money(COST * 4, "USD")
+    expiries = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) - entries
+    assert expire_offers() == 0  # run again: nothing left to do
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) - entries == (
+        expiries
+    )
