@@ -13,6 +13,8 @@ SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S10
 DATABASE_URL = None
 # Redis for rate limits (and, later, caches) shared between processes; memory when unset.
 REDIS_URL = None
+# Every key this site writes in Redis starts with this (two sites on one Redis need two).
+REDIS_PREFIX = "meetings"
 # Log lines: "text" (readable, with the request id) or "json" (one object a line, production's).
 LOG_FORMAT = "text"
 # Celery's broker; None: the Redis URL, or without one (make run) kombu's file-system transport

@@ -33,3 +33,30 @@ access_log_format = (
 )
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("MEETINGS_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus metrics from every worker, summed at /metrics (prometheus-client's multiprocess
+# mode): each process writes its counts under this folder, emptied when the master starts.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(
+        os.environ.get(
+            "MEETINGS_INSTANCE_PATH",
+            os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance"),
+        ),
+        "metrics",
+    ),
+)
+
+
+def on_starting(server):
+    import shutil
+
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -121,9 +121,9 @@ class FileSignal:
 class RedisSignal:
     """A Redis counter, shared by every host that uses the same Redis."""
 
-    def __init__(self, url: str, name: str) -> None:
+    def __init__(self, url: str, name: str, prefix: str = "meetings") -> None:
         self.client = redis.Redis.from_url(url)
-        self.key = f"meetings:signal:{name}"
+        self.key = f"{prefix}:signal:{name}"
 
     def current(self) -> object | None:
         try:
@@ -145,7 +145,7 @@ def signal(app: Flask, name: str) -> ChangeSignal:
     if name not in signals:
         url = app.config.get("REDIS_URL")
         signals[name] = (
-            RedisSignal(str(url), name)
+            RedisSignal(str(url), name, app.config["REDIS_PREFIX"])
             if url
             else FileSignal(Path(app.instance_path) / "signals" / name)
         )
@@ -154,7 +154,8 @@ def signal(app: Flask, name: str) -> ChangeSignal:
 
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
-    app.extensions["meetings_cache"] = RedisCache(str(url)) if url else MemoryCache()
+    prefix = app.config["REDIS_PREFIX"]
+    app.extensions["meetings_cache"] = RedisCache(str(url), prefix) if url else MemoryCache()
 
 
 def cache() -> ByteCache:

@@ -110,7 +110,7 @@ def _queue_length(app: Flask) -> int | None:
 
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        return int(client.llen(app.config["CELERY_QUEUE"]))
+        return int(client.llen(f"{app.config['REDIS_PREFIX']}:{app.config['CELERY_QUEUE']}"))
     except redis.RedisError:
         return None
 

@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
             "visibility_timeout": int(app.config["CELERY_VISIBILITY_TIMEOUT"]),
             "socket_connect_timeout": 2,
             "socket_timeout": 5,
+            # Every key the broker writes (the queue, the unacknowledged tasks) under the
+            # site's Redis prefix, beside the cache's and the rate limits'.
+            "global_keyprefix": f"{app.config['REDIS_PREFIX']}:",
         }
     elif url.startswith("filesystem://"):
         folder = Path(app.instance_path) / "celery-broker"
