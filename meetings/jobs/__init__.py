@@ -52,8 +52,13 @@ def init_app(app: Flask) -> None:
     url = broker_url(app)
     options: dict[str, Any] = {}
     if url.startswith(("redis://", "rediss://")):
+        visibility = int(app.config["CELERY_VISIBILITY_TIMEOUT"])
         options = {
-            "visibility_timeout": int(app.config["CELERY_VISIBILITY_TIMEOUT"]),
+            "visibility_timeout": visibility,
+            # Look for tasks a lost worker held about as often as they become due again
+            # (kombu's default looks every 100 s, made for an hour's timeout).
+            "unacked_restore_interval": max(1, min(10, visibility // 3)),
+            "unacked_restore_throttle": 1 if visibility < 600 else 10,
             "socket_connect_timeout": 2,
             "socket_timeout": 5,
             # Every key the broker writes (the queue, the unacknowledged tasks) under the
