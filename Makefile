@@ -14,18 +14,33 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[postgres]'
+# Every dependency is pinned with its hashes in requirements/*.lock (make lock writes them from
+# pyproject.toml); pip refuses anything whose hash differs. The application itself is installed
+# on top, without dependencies.
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+UV_COMPILE := pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --quiet
+
+$(VENV)/.installed-run: pyproject.toml $(RUN_LOCK) | $(BIN)/python
+	$(PIP) install --require-hashes -r $(RUN_LOCK)
+	$(PIP) install --no-deps -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(DEV_LOCK) | $(BIN)/python
+	$(PIP) install --require-hashes -r $(DEV_LOCK)
+	$(PIP) install --no-deps -e .
 	@touch $@ $(VENV)/.installed-run
 
-.PHONY: help install install-dev run demo migrate test test-postgres test-slow browser-tools test-browser test-all lint format typecheck bench messages clean
+.PHONY: lock help install install-dev run demo migrate test test-postgres test-slow browser-tools test-browser test-all lint format typecheck bench messages clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+lock: | $(BIN)/python ## pin every dependency with hashes again, from pyproject.toml (uv)
+	$(PIP) install uv
+	$(BIN)/uv $(UV_COMPILE) --extra postgres -o $(RUN_LOCK)
+	$(BIN)/uv $(UV_COMPILE) --extra dev -o $(DEV_LOCK)
 
 install: $(VENV)/.installed-run ## create .venv and install the application
 
