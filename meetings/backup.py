@@ -238,5 +238,8 @@ def restore_command(source: Path, yes: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from meetings import roles
+
+    roles.init_app()
     migrate_group.add_command(backup_command)
     migrate_group.add_command(restore_command)
