@@ -32,7 +32,7 @@ $(VENV)/.installed-dev: pyproject.toml $(DEV_LOCK) | $(BIN)/python
 	$(PIP) install --no-deps -e .
 	@touch $@ $(VENV)/.installed-run
 
-.PHONY: lock help install install-dev run demo migrate test test-postgres test-slow browser-tools test-browser test-all lint format typecheck bench messages clean
+.PHONY: lock help install install-dev run demo migrate test test-postgres test-slow test-s3 browser-tools test-browser test-all lint format typecheck bench messages clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,8 +66,16 @@ test: install-dev ## run the test suite (SQLite; PostgreSQL when TEST_DATABASE_U
 test-postgres: install-dev ## run the test suite against the local PostgreSQL
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser and not slow" -q
 
-test-slow: install-dev ## tests that start gunicorn and SMTP servers and kill processes
+test-slow: install-dev ## tests that start gunicorn, HAProxy, Celery, SMTP and S3 servers and kill processes
 	$(BIN)/pytest -m slow -q
+
+# Every test that stores, reads, sweeps, backs up or migrates a document.
+DOCUMENT_TESTS := tests/documents tests/test_backup.py tests/test_building_blocks.py \
+	tests/registration tests/sponsorship tests/faults tests/jobs tests/schedule/test_import.py \
+	tests/schedule/test_import_preview.py
+
+test-s3: install-dev ## the document tests again, on S3 (moto's server on 127.0.0.1) instead of a folder
+	TEST_STORAGE=s3 $(BIN)/pytest -m "not browser" -q $(DOCUMENT_TESTS)
 
 NPM_TOOLS := .cache/npm/node_modules
 
@@ -82,7 +90,7 @@ browser-tools: $(NPM_TOOLS)/.installed ## axe-core and the Nu HTML Checker, from
 test-browser: install-dev browser-tools ## run the browser tests (system Chromium, axe-core, Nu checker)
 	$(BIN)/pytest -m browser -q
 
-test-all: test test-postgres test-slow test-browser ## every test run
+test-all: test test-postgres test-s3 test-slow test-browser ## every test run
 
 lint: install-dev ## ruff: lint and format check
 	$(BIN)/ruff check meetings tests bench wsgi.py config
