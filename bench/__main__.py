@@ -1,5 +1,6 @@
 """make bench: the load table (the app under gunicorn against bare Flask, bench/load.py), the
-growth tables (bench/growth.py), then the fund's and sponsorship's own (webhooks in process, fund
+same through HAProxy with one host and with two (bench/balancer.py), the growth tables
+(bench/growth.py), then the fund's and sponsorship's own (webhooks in process, fund
 pages at 10 and 10,000 contributions, fifty simultaneous offers against money for ten)."""
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import pkgutil
 import sys
 
 import bench
-from bench import growth, load
+from bench import balancer, growth, load
 
 
 def main() -> int:
     load.main(sys.argv[1:])
+    balancer.main([])
     growth.main()
     names = sorted(
         m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")

@@ -119,23 +119,84 @@ class FileSignal:
 
 
 class RedisSignal:
-    """A Redis counter, shared by every host that uses the same Redis."""
+    """A Redis counter, shared by every host that uses the same Redis.
+
+    Reading it must not cost a round trip to Redis on every request (that was a third of a
+    feed's 304): each process subscribes to the counter's channel in a thread of its own, and
+    every bump publishes the new value. While subscribed, ``current`` is a read of memory, as
+    fresh as the last message (a change made by another host arrives within a millisecond or
+    so, before that host has answered its own request). While not subscribed (starting, Redis
+    lost), every read asks Redis, as before."""
 
     def __init__(self, url: str, name: str, prefix: str = "meetings") -> None:
-        self.client = redis.Redis.from_url(url)
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=2)
         self.key = f"{prefix}:signal:{name}"
+        self._value = 0
+        self._live = threading.Event()
+        self._pid: int | None = None
+        self._start_lock = threading.Lock()
 
-    def current(self) -> object | None:
+    def _read(self) -> int | None:
         try:
-            return self.client.get(self.key) or b"0"
+            return int(self.client.get(self.key) or 0)
         except redis.RedisError:
             return None
 
+    def current(self) -> object | None:
+        if self._pid != os.getpid():
+            self._listen()
+        if self._live.is_set():
+            return self._value
+        return self._read()
+
     def bump(self) -> None:
         try:
-            self.client.incr(self.key)
+            value = int(self.client.incr(self.key))
+            self.client.publish(self.key, value)
         except redis.RedisError:
             return
+        if self._live.is_set() and value > self._value:
+            self._value = value  # this process sees its own change without waiting
+
+    def _listen(self) -> None:
+        """Start the subscriber of this process (again after a fork: threads do not follow)."""
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._live.clear()
+            threading.Thread(target=self._follow, name=f"signal {self.key}", daemon=True).start()
+
+    def _follow(self) -> None:
+        pid, pause = os.getpid(), 0.5
+        while self._pid == pid:
+            subscription = self.client.pubsub()
+            try:
+                subscription.subscribe(self.key)
+                # Subscribed first, then read: no bump can fall between the two.
+                while subscription.get_message(timeout=5) is None:
+                    pass
+                value = self._read()
+                if value is None:
+                    raise redis.ConnectionError("the counter could not be read")
+                self._value = value
+                self._live.set()
+                pause = 0.5
+                for message in subscription.listen():  # type: ignore[no-untyped-call]
+                    if message.get("type") != "message":
+                        continue
+                    published = int(message["data"])
+                    if published > self._value:
+                        self._value = published
+                    elif published < self._value:  # the counter was reset: read it again
+                        self._value = self._read() or 0
+            except (redis.RedisError, ValueError, OSError):
+                pass
+            finally:
+                self._live.clear()
+                subscription.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
 
 
 def signal(app: Flask, name: str) -> ChangeSignal:

@@ -79,16 +79,24 @@ def init_app(app: Flask) -> None:
         ):
             abort(400)
 
+    always = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Content-Security-Policy", default_policy),
+    ]
+    seconds = int(app.config.get("HSTS_SECONDS") or 0)
+    if seconds:
+        always.append(("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains"))
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Content-Security-Policy", default_policy)
-        seconds = int(app.config.get("HSTS_SECONDS") or 0)
-        if seconds:
-            headers.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+        # Each header unless the view set its own (one look at the few headers there are).
+        present = {name.lower() for name in headers.keys()}  # noqa: SIM118 (Headers)
+        for name, value in always:
+            if name.lower() not in present:
+                headers.add(name, value)
         if request.endpoint != "static" and "_user_id" in session:
             # What a logged-in person sees is theirs: no shared or browser cache keeps it. (The
             # session says someone is logged in; asking the database who would fail with it.)

@@ -3,6 +3,8 @@ worker and host reads: a file in the instance folder by default, Redis when conf
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,14 +54,45 @@ class Database:
         return _stamp(self.version)
 
 
+def _arrived(signal: ChangeSignal, differs_from: object) -> object:
+    """What ``signal`` reads once a change has reached it: at once for the file; for Redis, as
+    soon as the published message arrives (a millisecond or so; given a second here)."""
+    deadline = time.monotonic() + (1.0 if isinstance(signal, RedisSignal) else 0.0)
+    while True:
+        value = signal.current()
+        if value != differs_from or time.monotonic() >= deadline:
+            return value
+        time.sleep(0.001)
+
+
 def test_a_bump_anywhere_changes_what_every_process_reads(two_processes) -> None:
     here, there = two_processes
     before = here.current()
     assert before is not None
     assert here.current() == before
     there.bump()
-    assert here.current() != before
-    assert here.current() == there.current()
+    assert _arrived(here, before) != before
+    assert _arrived(there, before) == here.current()
+
+
+def test_while_not_subscribed_every_read_asks_redis() -> None:
+    _redis_or_skip()
+    here, there = RedisSignal(REDIS_URL, "test-unsubscribed"), RedisSignal(REDIS_URL, "x")
+    there.key = here.key
+    here._pid = os.getpid()  # as if its subscriber were starting: nothing live yet
+    before = here.current()
+    there.bump()
+    assert here.current() != before  # read from Redis, not from memory
+    redis.Redis.from_url(REDIS_URL).delete(here.key)
+
+
+def test_a_subscribed_process_reads_memory_not_redis(monkeypatch) -> None:
+    _redis_or_skip()
+    signal = RedisSignal(REDIS_URL, "test-subscribed")
+    signal.current()
+    assert signal._live.wait(2)
+    monkeypatch.setattr(signal.client, "get", lambda _key: pytest.fail("a round trip"))
+    assert signal.current() == signal.current()
 
 
 def test_a_kept_stamp_is_used_until_another_process_signals_a_change(two_processes) -> None:
@@ -69,7 +102,9 @@ def test_a_kept_stamp_is_used_until_another_process_signals_a_change(two_process
     assert memo.get("POA", database.lookup).version == "v1"
     assert database.lookups == 1  # kept
     database.version = "v2"  # another worker commits a change ...
+    before = here.current()
     there.bump()  # ... and signals it after the commit
+    _arrived(here, before)
     assert memo.get("POA", database.lookup).version == "v2"
     assert database.lookups == 2
 
