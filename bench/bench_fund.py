@@ -9,7 +9,7 @@ import time
 
 import stripe
 
-from bench.support import bare_flask_ms, bench_app, counted, table, timed
+from bench.support import bare_flask_ms, bench_app, counted, loopback_stripe, table, timed
 from meetings.auth import services as accounts
 from meetings.auth.models import Role
 from meetings.extensions import db
@@ -60,7 +60,11 @@ def _event(contribution: Contribution, number: int) -> tuple[bytes, dict[str, st
 
 def main() -> None:
     app = bench_app()
-    app.config.update(STRIPE_SECRET_KEY="sk_test_bench", STRIPE_WEBHOOK_SECRET=SECRET)
+    app.config.update(
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_WEBHOOK_SECRET=SECRET,
+        STRIPE_API_BASE=loopback_stripe(),
+    )
     with app.app_context():
         donor = create_donor(None, DonorData(kind=DonorKind.ORGANISATION, name="Bench donor"))
         pending = [

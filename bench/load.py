@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from bench import dataset, wrk
 from bench.bench_fund import signed_event
+from bench.support import loopback_stripe
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "whsec_benchmark"
@@ -98,6 +99,7 @@ def app_environment(url: str, folder: Path, port: int) -> dict[str, str]:
         "MEETINGS_INSTANCE_PATH": str(folder / "instance"),
         "MEETINGS_STRIPE_SECRET_KEY": "sk_test_benchmark",
         "MEETINGS_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "MEETINGS_STRIPE_API_BASE": loopback_stripe(),
         "MEETINGS_WORKERS": os.environ.get("MEETINGS_WORKERS", "2"),
         "MEETINGS_THREADS": os.environ.get("MEETINGS_THREADS", "4"),
     }

@@ -103,3 +103,17 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
     from bench.results import plain
 
     plain(title, header, rows)
+
+
+_STRIPE: list[object] = []
+
+
+def loopback_stripe() -> str:
+    """The address of the tests' Stripe-compatible server, started once on 127.0.0.1: the
+    benchmark's signed webhooks make the application ask Stripe about the payment, and nothing
+    may reach the real Stripe (or anywhere but loopback)."""
+    from tests.support.stripe_api import RunningStripe
+
+    if not _STRIPE:
+        _STRIPE.append(RunningStripe())
+    return str(_STRIPE[0].url)  # type: ignore[attr-defined]

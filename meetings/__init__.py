@@ -209,6 +209,36 @@ def _limit_checks_only_where_limited(app: Flask) -> None:
     app.before_request_funcs[None] = [
         check for check in checks if check != limiter._check_request_limit
     ]
+    # Its headers and its per-request bookkeeping matter only where a route has limits.
+    from flask_limiter.util import get_qualified_name
+
+    decorated = getattr(limiter.limit_manager, "_decorated_limits", None)
+    if decorated is None:  # another Flask-Limiter: leave its hooks as they are
+        return
+    limited: dict[str | None, bool] = {}
+
+    def has_limits(endpoint: str | None) -> bool:
+        if endpoint not in limited:
+            view = app.view_functions.get(endpoint or "")
+            limited[endpoint] = view is None or get_qualified_name(view) in decorated
+        return limited[endpoint]
+
+    def only_where_limited(hook: Any) -> Any:
+        def run(value: Any) -> Any:
+            return hook(value) if has_limits(request.endpoint) else value
+
+        return run
+
+    for hooks in (app.after_request_funcs, app.teardown_request_funcs):
+        found = hooks.get(None, [])
+        hooks[None] = [
+            only_where_limited(hook) if _is_limiter_hook(hook, limiter) else hook for hook in found
+        ]
+
+
+def _is_limiter_hook(hook: Any, limiter: Any) -> bool:
+    bound = getattr(hook, "__self__", None) or (getattr(hook, "args", None) or (None,))[0]
+    return bound is limiter
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, abort, current_app, g, request
 from prometheus_client import (
@@ -143,13 +143,24 @@ def init_app(app: Flask) -> None:
     def start_clock() -> None:
         g.metrics_started = time.perf_counter()
 
+    # Each labelled series looked up once per process, not on every request.
+    counters: dict[tuple[str, str, int], Any] = {}
+    timers: dict[str, Any] = {}
+
     @app.after_request
     def count(response: Response) -> Response:
         started = g.pop("metrics_started", None)
         endpoint = request.endpoint or "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
+        key = (endpoint, request.method, response.status_code)
+        counter = counters.get(key)
+        if counter is None:
+            counter = counters[key] = REQUESTS.labels(endpoint, key[1], str(key[2]))
+        counter.inc()
         if started is not None:
-            LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+            timer = timers.get(endpoint)
+            if timer is None:
+                timer = timers[endpoint] = LATENCY.labels(endpoint)
+            timer.observe(time.perf_counter() - started)
         return response
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
-import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 
 HEADER = "X-Request-ID"
 # What a proxy may hand us: short, and nothing a log line or a header could be broken with.
@@ -22,11 +22,12 @@ def request_id() -> str:
     """This request's id ("-" outside a request)."""
     if not has_request_context():
         return "-"
-    found = g.get("request_id")
+    environ = request.environ
+    found = environ.get("meetings.request_id")
     if found is None:
-        given = request.headers.get(HEADER, "")
-        found = given if ACCEPTED.fullmatch(given) else uuid.uuid4().hex
-        g.request_id = found
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        found = given if given and ACCEPTED.fullmatch(given) else os.urandom(16).hex()
+        environ["meetings.request_id"] = found
     return str(found)
 
 

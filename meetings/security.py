@@ -71,10 +71,15 @@ def init_app(app: Flask) -> None:
         """A NUL byte is in no name, code or text of ours; PostgreSQL cannot store one."""
         if "\x00" in request.path:
             abort(404)
+        environ = request.environ
+        # Parsed only when they could hold one (a query string with %00, a cookie at all).
+        query = environ.get("QUERY_STRING", "")
         if (
-            _has_nul(request.args.values())
-            or _has_nul(k for k in request.args)
-            or _has_nul(request.cookies.values())
+            (
+                ("%00" in query or "\x00" in query)
+                and (_has_nul(request.args.values()) or _has_nul(k for k in request.args))
+            )
+            or (environ.get("HTTP_COOKIE") and _has_nul(request.cookies.values()))
             or (request.method == "POST" and _has_nul(request.form.values()))
         ):
             abort(400)
