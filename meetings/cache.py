@@ -29,19 +29,26 @@ class ByteCache(Protocol):
 
 
 class MemoryCache:
-    """Least-recently-used, bounded by total size; per process."""
+    """Least-recently-used, bounded by total size, each value kept for its ``ttl``; per
+    process."""
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
+            found = self._items.get(key)
+            if found is None:
+                return None
+            expires, value = found
+            if expires < time.monotonic():
+                del self._items[key]
+                self._size -= len(value)
+                return None
+            self._items.move_to_end(key)
             return value
 
     def set(self, key: str, value: bytes, ttl: int) -> None:
@@ -50,12 +57,36 @@ class MemoryCache:
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._size -= len(old)
-            self._items[key] = value
+                self._size -= len(old[1])
+            self._items[key] = (time.monotonic() + ttl, value)
             self._size += len(value)
             while self._size > self.max_bytes:
-                _key, dropped = self._items.popitem(last=False)
+                _key, (_expires, dropped) = self._items.popitem(last=False)
                 self._size -= len(dropped)
+
+
+class TieredCache:
+    """This process's memory in front of Redis. Keys name what their value was built from, so a
+    value never changes under its key and a copy kept in memory is as good as Redis's: a big
+    page is then not fetched from Redis on every request. Memory keeps it for at most
+    ``near_seconds`` (and never beyond its own ``ttl``)."""
+
+    def __init__(self, far: ByteCache, near_seconds: int = 300) -> None:
+        self.far = far
+        self.near = MemoryCache(32 * 1024 * 1024)
+        self.near_seconds = near_seconds
+
+    def get(self, key: str) -> bytes | None:
+        value = self.near.get(key)
+        if value is None:
+            value = self.far.get(key)
+            if value is not None:
+                self.near.set(key, value, self.near_seconds)
+        return value
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        self.far.set(key, value, ttl)
+        self.near.set(key, value, min(ttl, self.near_seconds))
 
 
 class RedisCache:
@@ -216,7 +247,9 @@ def signal(app: Flask, name: str) -> ChangeSignal:
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     prefix = app.config["REDIS_PREFIX"]
-    app.extensions["meetings_cache"] = RedisCache(str(url), prefix) if url else MemoryCache()
+    app.extensions["meetings_cache"] = (
+        TieredCache(RedisCache(str(url), prefix)) if url else MemoryCache()
+    )
 
 
 def cache() -> ByteCache:

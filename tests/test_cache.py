@@ -42,3 +42,33 @@ def test_an_unreachable_redis_is_a_cache_miss_not_an_error() -> None:
     cache = RedisCache("redis://127.0.0.1:1/0")
     cache.set("key", b"value", 30)
     assert cache.get("key") is None
+
+
+def test_a_kept_value_expires_after_its_ttl(monkeypatch) -> None:
+    import meetings.cache as module
+
+    now = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: now[0])
+    cache = MemoryCache()
+    cache.set("k", b"value", 10)
+    now[0] += 9
+    assert cache.get("k") == b"value"
+    now[0] += 2
+    assert cache.get("k") is None
+
+
+def test_the_tiered_cache_reads_redis_once_then_memory(monkeypatch) -> None:
+    from meetings.cache import TieredCache
+
+    far = MemoryCache()
+    far.set("page", b"<html>", 60)
+    reads = []
+    original = far.get
+    monkeypatch.setattr(far, "get", lambda key: reads.append(key) or original(key))
+    tiered = TieredCache(far)
+    assert tiered.get("page") == b"<html>"
+    assert tiered.get("page") == b"<html>"
+    assert reads == ["page"]  # the second read stayed in this process
+    assert tiered.get("missing") is None
+    tiered.set("new", b"x", 5)
+    assert far.get("new") == b"x"  # written through to the shared cache

@@ -82,10 +82,27 @@ def storage_writable() -> bool:
     return False
 
 
+def broker_answers() -> bool:
+    """The broker takes connections: Redis answers a PING; the development file-system broker's
+    folder is there; the tests' memory broker always does."""
+    import os
+
+    from meetings.jobs import broker_url
+
+    url = broker_url(current_app)
+    if url.startswith(("redis://", "rediss://")):
+        return redis_answers(url)
+    if url.startswith("filesystem://"):
+        folder = os.path.join(current_app.instance_path, "celery-broker", "queue")
+        return os.access(folder, os.W_OK)
+    return url.startswith("memory://")
+
+
 def readiness() -> dict[str, str]:
     """Each dependency: "ok", "unreachable", or "not configured" (Redis in development)."""
     checks = {"database": "ok" if _ask_database() else "unreachable"}
     url = current_app.config.get("REDIS_URL")
     checks["redis"] = ("ok" if redis_answers(url) else "unreachable") if url else "not configured"
     checks["storage"] = "ok" if storage_writable() else "unreachable"
+    checks["broker"] = "ok" if broker_answers() else "unreachable"
     return checks

@@ -246,7 +246,11 @@ def redis_down(database_url, tmp_path) -> Flask:
     """Rate limits, cache and change signal on a Redis that does not answer (nothing listens on
     port 1)."""
     app = make_app(
-        database_url, tmp_path, RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:1/0"
+        database_url,
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        REDIS_URL="redis://127.0.0.1:1/0",
+        CELERY_BROKER_URL="redis://127.0.0.1:1/0",
     )
     from tests.support import Client
 
@@ -271,9 +275,11 @@ def test_readyz_says_which_dependency_fails(client, redis_down) -> None:
     assert ready.json["status"] == "ready"
     assert ready.json["checks"]["database"] == "ok"
     assert ready.json["checks"]["storage"] == "ok"
+    assert ready.json["checks"]["broker"] == "ok"
     assert ready.json["checks"]["redis"] in ("ok", "not configured")
     down = redis_down.test_client().get("/readyz")
     assert down.status_code == 503
     assert down.json["checks"]["redis"] == "unreachable"
+    assert down.json["checks"]["broker"] == "unreachable"
     assert down.json["checks"]["database"] == "ok"
     assert redis_down.test_client().get("/healthz").status_code == 200  # alive, not ready

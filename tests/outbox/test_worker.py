@@ -178,3 +178,35 @@ def test_the_worker_command_sends_what_is_due(app: Flask, smtp) -> None:
     assert "sent 1" in result.output
     status = app.test_cli_runner().invoke(args=["mail", "status"])
     assert "pending: 0" in status.output
+
+
+def test_the_worker_waits_out_a_database_that_does_not_answer(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It used to exit; now it waits, longer each time, and goes on when the database is back."""
+    from meetings.outbox import cli
+
+    calls: list[str] = []
+    pauses: list[float] = []
+
+    def deliver(*_args: object, **_kwargs: object) -> mail.Delivery:
+        calls.append("asked")
+        if len(calls) <= 2:
+            raise sa.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+        return mail.Delivery()
+
+    class Enough(Exception):
+        pass
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            raise Enough
+
+    monkeypatch.setattr(cli, "deliver_due", deliver)
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+    result = app.test_cli_runner().invoke(args=["mail", "worker", "--interval", "1"])
+    assert isinstance(result.exception, Enough)  # it was still running: stopped by the test
+    assert len(calls) == 3
+    assert pauses == [2.0, 4.0, 1.0]  # backoff while away, the usual interval once back
+    assert result.output.count("the database does not answer") == 2
