@@ -127,7 +127,7 @@ def remind_contacts() -> int:
                 address,
                 lambda: _("Please confirm your national points of contact"),
                 "mail/contacts_reminder.txt",
-                link=external_url("reporting_focal.contacts"),
+                link=external_url("reporting_focal.contacts_page"),
             )
     db.session.flush()
     return len(by_state)
