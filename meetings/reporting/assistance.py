@@ -110,21 +110,23 @@ def search(viewer: User, filters: Filters, *, limit: int = 200) -> list[Assistan
 
 
 def offers_by_area(viewer: User) -> dict[str, list[str]]:
-    """For each area, the States that offered help in it (as the viewer may see)."""
+    """For each area, the States that offered help in it (as the viewer may see), by name in
+    the reader's language."""
     rows = db.session.execute(
-        sa.select(AssistanceItem.area, State.name)
+        sa.select(AssistanceItem.area, State)
         .join(State, State.id == AssistanceItem.state_id)
         .where(
             AssistanceItem.kind == AssistanceKind.OFFER,
             AssistanceItem.current.is_(True),
             _visible_to(viewer),
         )
-        .distinct()
         .order_by(AssistanceItem.area, State.name)
     ).all()
     found: dict[str, list[str]] = {}
-    for area, name in rows:
-        found.setdefault(area, []).append(name)
+    for area, state in rows:
+        names = found.setdefault(area, [])
+        if state.display_name not in names:
+            names.append(state.display_name)
     return found
 
 

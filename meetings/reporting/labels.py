@@ -8,8 +8,8 @@ from meetings.reporting.models import AssistanceKind, ContactRole, Instruments, 
 INSTRUMENT_LABELS = labels(
     Instruments,
     {
-        Instruments.POA: _l("Programme of Action"),
-        Instruments.ITI: _l("International Tracing Instrument"),
+        Instruments.POA: _l("Programme of Action only"),
+        Instruments.ITI: _l("International Tracing Instrument only"),
         Instruments.BOTH: _l("Programme of Action and International Tracing Instrument"),
     },
 )

@@ -110,7 +110,7 @@ def states_csv(cycle_id: int) -> ResponseReturnValue:
             csv_line(
                 [
                     s.state.name,
-                    s.state.regional_group.name if s.state.regional_group else "",
+                    s.state.regional_group.display_name if s.state.regional_group else "",
                     _("yes") if s.state.is_least_developed else _("no"),
                     STATUS_TEXT[s.status](),
                     s.version or "",

@@ -114,7 +114,7 @@ def of_cycle(cycle: ReportingCycle) -> CycleStatistics:
     by_region = []
     for group_id, group in sorted(groups.items(), key=lambda item: item[1].name):
         states = [s for s in members if s.regional_group_id == group_id]
-        by_region.append(Rate(group.name, len(states), submitted(cycle.id, states)))
+        by_region.append(Rate(group.display_name, len(states), submitted(cycle.id, states)))
     ldc = [s for s in members if s.is_least_developed]
     return CycleStatistics(
         cycle=cycle,
