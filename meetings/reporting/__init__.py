@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from meetings.reporting.audit import add_audit_subjects
     from meetings.reporting.cli import cli
     from meetings.reporting.template_files import load_templates
-    from meetings.templating import NavItem, add_navigation
+    from meetings.templating import NavItem, add_meeting_link, add_navigation
 
     app.register_blueprint(views.bp)
     app.register_blueprint(focal_views.bp)
@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli)
     add_reference_loader(app, "report templates", load_templates)
     add_audit_subjects(app)
+    add_meeting_link(app, _reports_link)
     add_navigation(
         app,
         NavItem(
@@ -52,6 +53,30 @@ def init_app(app: Flask) -> None:
             when=lambda user: may_read(user) and not _secretariat(user),
         ),
     )
+
+
+def _reports_link(meeting: object) -> tuple[str, str] | None:
+    """The meeting's reporting cycle: how many States reported, for a logged-in reader (the
+    page kept for anonymous visitors says only where the reports are)."""
+    from flask import url_for
+    from flask_babel import gettext, ngettext
+    from flask_login import current_user
+
+    from meetings.reporting.cycles import cycle_of_meeting
+    from meetings.reporting.statistics import submitted_count
+
+    cycle = cycle_of_meeting(meeting.id)  # type: ignore[attr-defined]
+    if cycle is None:
+        return None
+    url = url_for("reporting.index") + f"#cycle-{cycle.id}"
+    if not current_user.is_authenticated:
+        return gettext("National reports for this meeting"), url
+    count = submitted_count(cycle.id)
+    return ngettext(
+        "%(num)d State reported for this meeting",
+        "%(num)d States reported for this meeting",
+        count,
+    ), url
 
 
 def _secretariat(user: object) -> bool:

@@ -20,6 +20,7 @@ from meetings.reporting.models import Instruments, ReportingCycle, ReportTemplat
 from meetings.reporting.template_files import Form
 from meetings.schedule.models import Meeting
 from meetings.schedule.timezones import local_to_utc
+from meetings.schedule.versions import new_versions
 
 CLOSING_TIME = time(18, 0)
 DEFAULT_WEEKS_BEFORE = 6  # a cycle closes, unless set otherwise, six weeks before the meeting
@@ -103,6 +104,8 @@ def create_cycle(actor: User | None, data: CycleData) -> ReportingCycle:
     )
     db.session.add(cycle)
     db.session.flush()
+    # The meeting's kept pages now link the cycle: they are built again.
+    new_versions(db.session(), {meeting.id})
     record(actor, "reporting_cycle.created", cycle, after=_values(cycle))
     return cycle
 

@@ -129,6 +129,20 @@ def of_cycle(cycle: ReportingCycle) -> CycleStatistics:
     )
 
 
+def submitted_count(cycle_id: int) -> int:
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(NationalReport)
+            .where(
+                NationalReport.cycle_id == cycle_id,
+                NationalReport.status == ReportStatus.SUBMITTED,
+            )
+        )
+        or 0
+    )
+
+
 def public_list(cycle: ReportingCycle) -> list[State]:
     """The States that submitted a report for ``cycle`` (the public page names them, whether or
     not the report itself is published)."""

@@ -133,3 +133,18 @@ def test_donors_find_needs_and_show_interest(client, login, cycle) -> None:
     assert shown.status_code == 302
     assert db.session.scalar(sa.text("SELECT note FROM assistance_interest")) == "We can help"
     assert make_user()
+
+
+def test_the_meeting_page_links_its_reports(client, login, cycle) -> None:
+    actor = focal_point()
+    report = reports.start(actor, cycle)
+    fill(actor, report)
+    reports.submit(actor, report)
+    db.session.commit()
+    code = cycle.meeting.code
+    anonymous = client.get(f"/meetings/{code}").get_data(as_text=True)
+    assert "National reports for this meeting" in anonymous
+    login(Role.DELEGATE)
+    assert "1 State reported for this meeting" in client.get(f"/meetings/{code}").get_data(
+        as_text=True
+    )
