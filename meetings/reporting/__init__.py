@@ -15,11 +15,13 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     from meetings.auth.permissions import Permission, is_state_focal_point
+    from meetings.demo import add_seeder
     from meetings.reference.services import add_reference_loader
     from meetings.reporting import focal_views, labels, manage_views, models, views  # noqa: F401
     from meetings.reporting.assistance import may_read
     from meetings.reporting.audit import add_audit_subjects
     from meetings.reporting.cli import cli
+    from meetings.reporting.demo import seed_reporting
     from meetings.reporting.template_files import load_templates
     from meetings.templating import NavItem, add_meeting_link, add_navigation
 
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(cli)
     add_reference_loader(app, "report templates", load_templates)
     add_audit_subjects(app)
+    add_seeder(app, seed_reporting)
     add_meeting_link(app, _reports_link)
     add_navigation(
         app,
