@@ -47,11 +47,8 @@ def index() -> ResponseReturnValue:
         outcome = perform(lambda: cycles.create_cycle(actor, cycle_data(form)), form=form)
         if outcome and outcome.value is not None:
             return redirect(url_for(".cycle", cycle_id=outcome.value.id))
-    found = cycles.cycles()
-    rates = {c.id: statistics.of_cycle(c).overall for c in found}
-    return render_template(
-        "reporting/manage/index.html", cycles=found, rates=rates, form=form
-    ), status_for(form)
+    found = statistics.overview()
+    return render_template("reporting/manage/index.html", rows=found, form=form), status_for(form)
 
 
 @bp.route("/<int:cycle_id>", methods=["GET", "POST"])

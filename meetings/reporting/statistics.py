@@ -178,3 +178,43 @@ def chart(statistics: CycleStatistics) -> bytes:
     drawn.x_labels = [rate.label for rate in rates]
     drawn.add(_("Reported"), [round(rate.share * 100, 1) for rate in rates])
     return without_script(drawn)
+
+
+@dataclass
+class CycleOverview:
+    cycle: ReportingCycle
+    rate: Rate
+    # Each State that reported, with its report when the State published it.
+    reported: list[tuple[State, int | None]] = field(default_factory=list)
+
+
+def overview() -> list[CycleOverview]:
+    """Every cycle, the latest first, with who reported: three queries however many cycles."""
+    from meetings.reporting.cycles import cycles
+
+    found = cycles()
+    members = int(
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(State).where(State.un_status == UNStatus.MEMBER)
+        )
+        or 0
+    )
+    by_cycle: dict[int, CycleOverview] = {
+        c.id: CycleOverview(c, Rate(c.meeting.title, members, 0)) for c in found
+    }
+    rows = db.session.execute(
+        sa.select(NationalReport.cycle_id, NationalReport.id, NationalReport.public, State)
+        .join(State, State.id == NationalReport.state_id)
+        .where(NationalReport.status == ReportStatus.SUBMITTED)
+        .order_by(State.name)
+    ).all()
+    counts: dict[int, int] = {}
+    for cycle_id, report_id, public, state in rows:
+        entry = by_cycle.get(cycle_id)
+        if entry is None:
+            continue
+        entry.reported.append((state, report_id if public else None))
+        counts[cycle_id] = counts.get(cycle_id, 0) + 1
+    for cycle_id, entry in by_cycle.items():
+        entry.rate = Rate(entry.rate.label, members, counts.get(cycle_id, 0))
+    return list(by_cycle.values())

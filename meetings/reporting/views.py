@@ -22,20 +22,7 @@ bp = Blueprint("reporting", __name__)
 
 @bp.get("/reports")
 def index() -> ResponseReturnValue:
-    rows = []
-    for cycle in cycles.cycles():
-        data = statistics.of_cycle(cycle)
-        rows.append(
-            {
-                "cycle": cycle,
-                "rate": data.overall,
-                "states": statistics.public_list(cycle),
-                "published": {
-                    s.state.id: s for s in data.standings if s.status == "submitted" and s.public
-                },
-            }
-        )
-    return render_template("reporting/index.html", rows=rows)
+    return render_template("reporting/index.html", rows=statistics.overview())
 
 
 def _report_page(report_id: int, *, for_pdf: bool) -> str:
