@@ -14,6 +14,8 @@ from meetings import clock
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
+from meetings.documents.services import Upload, upload_from
+from meetings.errors import DomainError
 from meetings.forms import ConfirmForm, act, perform
 from meetings.reporting import answers as answer_rules
 from meetings.reporting import assistance, contacts, cycles, reports
@@ -83,6 +85,8 @@ def report(report_id: int) -> ResponseReturnValue:
         versions=reports.versions(found.cycle_id, found.state_id),
         closes_at=cycles.closes_at(cycle),
         confirm=ConfirmForm(),
+        documents=reports.attachments(found),
+        upload_error=None,
     )
 
 
@@ -129,6 +133,38 @@ def _next_section(definition: Any, section_id: str) -> str | None:
     names = [s["id"] for s in definition.sections]
     position = names.index(section_id)
     return names[position + 1] if position + 1 < len(names) else None
+
+
+@bp.post("/<int:report_id>/documents")
+def attach(report_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = reports.own_report(actor, report_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    outcome = perform(
+        lambda: reports.attach(
+            actor, found, _required(upload_from(request.files.get("file"), field="file"))
+        )
+    )
+    return redirect(url_for(".report", report_id=found.id) + ("" if outcome else "#documents"))
+
+
+def _required(upload: Upload | None) -> Upload:
+    if upload is None:
+        raise DomainError(_("Choose a file to attach."), field="file")
+    return upload
+
+
+@bp.post("/<int:report_id>/documents/<int:attachment_id>/remove")
+def detach(report_id: int, attachment_id: int) -> ResponseReturnValue:
+    actor = current_account()
+    found = reports.own_report(actor, report_id)
+    return act(
+        lambda: reports.detach(actor, found, attachment_id),
+        success=_("The document is removed from the report."),
+        back=url_for(".report", report_id=found.id),
+    )
 
 
 @bp.post("/<int:report_id>/choices")

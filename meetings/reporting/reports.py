@@ -18,11 +18,12 @@ from meetings import clock
 from meetings.audit.services import record
 from meetings.auth.models import User
 from meetings.auth.permissions import Permission, acts_for, has_permission, require
+from meetings.documents.services import Document, Upload, new_document
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
 from meetings.reporting import answers as answer_rules
 from meetings.reporting.cycles import closes_at, form_of, is_open, opens_at
-from meetings.reporting.models import NationalReport, ReportingCycle
+from meetings.reporting.models import NationalReport, ReportAttachment, ReportingCycle
 from meetings.reporting.models import ReportStatus as S
 from meetings.schedule.models import Meeting
 from meetings.workflow import Workflow
@@ -154,6 +155,12 @@ def start(actor: User, cycle: ReportingCycle, *, nothing_new: bool = False) -> N
     )
     db.session.add(report)
     db.session.flush()
+    if submitted is not None:  # a correction keeps the documents of the version it corrects
+        for attachment, _document in attachments(submitted):
+            db.session.add(
+                ReportAttachment(report_id=report.id, document_id=attachment.document_id)
+            )
+        db.session.flush()
     record(
         actor,
         "national_report.started",
@@ -262,3 +269,56 @@ def readable(viewer: User | None, report_id: int) -> NationalReport:
     if report is None or not visible(viewer, report):
         raise NotFound(_("There is no such report."))
     return report
+
+
+MAX_ATTACHMENTS = 10
+
+
+def attachments(report: NationalReport) -> list[tuple[ReportAttachment, Document]]:
+    return [
+        (attachment, document)
+        for attachment, document in db.session.execute(
+            sa.select(ReportAttachment, Document)
+            .join(Document, Document.id == ReportAttachment.document_id)
+            .where(ReportAttachment.report_id == report.id)
+            .order_by(ReportAttachment.id)
+        ).tuples()
+    ]
+
+
+def attach(actor: User, report: NationalReport, upload: Upload) -> ReportAttachment:
+    """A supporting document (legislation, a national action plan…) for a draft; checked by
+    content and size like every upload. A correction keeps the earlier version's documents."""
+    _editable(actor, report)
+    if len(attachments(report)) >= MAX_ATTACHMENTS:
+        raise DomainError(
+            _("A report has at most %(n)d documents attached.", n=MAX_ATTACHMENTS), field="file"
+        )
+    document = new_document(actor, upload)
+    attachment = ReportAttachment(report_id=report.id, document_id=document.id)
+    db.session.add(attachment)
+    db.session.flush()
+    record(actor, "national_report.document_attached", report, after={"file": upload.original_name})
+    return attachment
+
+
+def detach(actor: User, report: NationalReport, attachment_id: int) -> None:
+    _editable(actor, report)
+    attachment = db.session.get(ReportAttachment, attachment_id)
+    if attachment is None or attachment.report_id != report.id:
+        raise NotFound(_("There is no such document."))
+    record(
+        actor,
+        "national_report.document_removed",
+        report,
+        before={"document": attachment.document_id},
+    )
+    db.session.delete(attachment)
+    db.session.flush()
+
+
+def attachment_of(report: NationalReport, attachment_id: int) -> Document:
+    for attachment, document in attachments(report):
+        if attachment.id == attachment_id:
+            return document
+    raise NotFound(_("There is no such document."))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from meetings.auth.current import current_account, current_actor
+from meetings.documents.services import send_document
 from meetings.forms import ConfirmForm, act
 from meetings.fund import receipts
 from meetings.reference.models import RegionalGroup, State
@@ -33,6 +34,7 @@ def _report_page(report_id: int, *, for_pdf: bool) -> str:
         report=found,
         cycle=cycle,
         sections=shown(cycles.form_of(cycle), found.answers),
+        documents=reports.attachments(found),
         for_pdf=for_pdf,
     )
 
@@ -50,6 +52,15 @@ def report_pdf(report_id: int) -> ResponseReturnValue:
         f'attachment; filename="national-report-{report_id}.pdf"'
     )
     return response
+
+
+@bp.get("/reports/<int:report_id>/documents/<int:attachment_id>")
+def document(report_id: int, attachment_id: int) -> ResponseReturnValue:
+    """A document attached to a report, for whoever may read the report."""
+    found = reports.readable(current_actor(), report_id)
+    return send_document(
+        reports.attachment_of(found, attachment_id), missing=_("There is no such document.")
+    )
 
 
 @bp.get("/contacts")

@@ -250,3 +250,27 @@ def test_a_focal_point_submits_for_its_own_state_only() -> None:
     db.session.flush()
     assert db.session.get(ReportTemplate, cycle.template_id) is not None
     assert complete_answers()
+
+
+def test_documents_are_attached_to_a_draft_and_follow_a_correction() -> None:
+    import io
+
+    from meetings.documents.storage import read_upload
+    from tests.factories.registration import PDF
+
+    cycle, actor = make_cycle(), focal_point()
+    report = reports.start(actor, cycle)
+    plan = reports.attach(actor, report, read_upload(io.BytesIO(PDF), "plan.pdf", field="file"))
+    with pytest.raises(DomainError, match="not a PDF"):
+        reports.attach(actor, report, read_upload(io.BytesIO(b"MZ\x90"), "x.pdf", field="file"))
+    fill(actor, report)
+    reports.submit(actor, report)
+    with pytest.raises(DomainError, match="locked"):
+        reports.detach(actor, report, plan.id)
+    correction = reports.start(actor, cycle)
+    assert [d.original_name for _a, d in reports.attachments(correction)] == ["plan.pdf"]
+    with pytest.raises(NotFound):
+        reports.detach(actor, correction, plan.id)  # the earlier version's own record
+    reports.detach(actor, correction, reports.attachments(correction)[0][0].id)
+    assert reports.attachments(correction) == []
+    assert len(reports.attachments(report)) == 1  # the submitted version keeps it

@@ -90,6 +90,7 @@ def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
         ),
     )
     draft = reports.start(focal_a, cycle)
+    reports.attach(focal_a, draft, letter())
     ghana = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
     published = reports.start(ghana, cycle)
     fill(ghana, published)
@@ -107,6 +108,12 @@ def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
     reports.submit(ghana, published)
     need = db.session.scalar(sa.text("SELECT min(id) FROM assistance_item"))
     return cycle, draft, int(need)
+
+
+def _attachment_of(report: Any) -> int:
+    from meetings.reporting import reports
+
+    return reports.attachments(report)[0][0].id
 
 
 def build() -> World:
@@ -210,6 +217,7 @@ def build() -> World:
             "report_id": report.id,
             "section_id": "coordination",
             "item_id": need,
+            "attachment_id": _attachment_of(report),
         },
         overrides={
             "registration.badge": {"registration_id": member.id},
