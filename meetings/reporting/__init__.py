@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from meetings.auth.models import Role
     from meetings.auth.permissions import Permission, is_state_focal_point
     from meetings.demo import add_seeder
     from meetings.reference.services import add_reference_loader
@@ -42,11 +43,14 @@ def init_app(app: Flask) -> None:
             order=37,
             when=is_state_focal_point,
         ),
+        # The secretariat's reporting team; an administrator (who holds every permission, and
+        # whose bar is full) opens it at /secretariat/reporting.
         NavItem(
-            _l("National reporting"),
+            _l("Reports"),
             "reporting_manage.index",
             Permission.MANAGE_REPORTING,
             order=70,
+            when=lambda user: not user.has_role(Role.ADMIN),
         ),
         NavItem(
             _l("Assistance needs"),
