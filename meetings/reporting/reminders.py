@@ -14,7 +14,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from meetings import clock, mail
-from meetings.auth.models import Role, RoleAssignment, User
+from meetings.auth.services import focal_point_addresses
 from meetings.extensions import db
 from meetings.reference.models import State, UNStatus
 from meetings.reporting.cycles import closes_at, is_open
@@ -25,21 +25,6 @@ from meetings.reporting.models import (
     ReportStatus,
 )
 from meetings.urls import external_url
-
-
-def focal_point_addresses(state_id: int) -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == Role.FOCAL_POINT,
-                RoleAssignment.state_id == state_id,
-                User.active,
-            )
-            .order_by(User.email)
-        )
-    )
 
 
 def due_day(cycle: ReportingCycle, today: date) -> int | None:
