@@ -67,7 +67,7 @@ def save(actor: User | None, state_id: int, role: ContactRole, data: ContactData
     contact = db.session.scalar(
         sa.select(PointOfContact)
         .where(PointOfContact.state_id == state_id, PointOfContact.role == role)
-        .with_for_update()
+        .with_for_update(of=PointOfContact)
     )
     before = None
     if contact is None:
