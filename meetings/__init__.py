@@ -29,6 +29,7 @@ FEATURES = (
     "registration",
     "fund",
     "sponsorship",
+    "reporting",
     "home",
 )
 

@@ -66,6 +66,27 @@ class NavItem:
     when: Callable[[Any], bool] | None = None
 
 
+# A later feature's link on a meeting's page: provider(meeting) -> (text, url) or None. The page
+# anonymous visitors see is kept per schedule version: a link may not change more often than that
+# unless the reader is logged in (``current_user.is_authenticated``).
+MeetingLink = Callable[[Any], "tuple[str, str] | None"]
+
+
+def add_meeting_link(app: Flask, provider: MeetingLink) -> None:
+    app.extensions.setdefault("meetings_meeting_links", []).append(provider)
+
+
+def meeting_links(meeting: Any) -> list[tuple[str, str]]:
+    from flask import current_app
+
+    found = []
+    for provider in current_app.extensions.get("meetings_meeting_links", []):
+        link = provider(meeting)
+        if link is not None:
+            found.append(link)
+    return found
+
+
 def add_navigation(app: Flask, *items: NavItem) -> None:
     """A feature's ``init_app`` adds its entries here."""
     entries: list[NavItem] = app.extensions.setdefault("meetings_navigation", [])
@@ -111,6 +132,7 @@ def register_templating(app: Flask) -> None:
     )
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["meeting_links"] = meeting_links
     app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["members"] = members
     app.jinja_env.globals["right_to_left"] = RIGHT_TO_LEFT  # the field macro's ``lang=``

@@ -103,3 +103,30 @@ def test_demo_has_two_fund_administrators_for_four_eyes() -> None:
     assert len(admins) == 2
     for spec in admins:
         assert services.authenticate(spec.email, DEMO_PASSWORD).has_role(Role.FUND_ADMINISTRATOR)
+
+
+def test_demo_reports_spread_over_the_groups_and_sierra_leone_has_a_draft_to_finish() -> None:
+    from meetings.reporting import cycles, reports, statistics
+    from meetings.reporting.demo import REVCON
+    from meetings.reporting.models import ReportStatus
+    from meetings.schedule.services import meeting_with_code
+
+    seed_demo()
+    revcon = meeting_with_code(REVCON)
+    assert revcon is not None
+    cycle = cycles.cycle_of_meeting(revcon.id)
+    assert cycle is not None
+    data = statistics.of_cycle(cycle)
+    assert 30 <= data.overall.submitted <= 60
+    assert data.drafted > 0
+    assert all(rate.submitted > 0 for rate in data.by_region)
+    assert len({round(rate.share, 2) for rate in data.by_region}) > 1  # the groups differ
+    focal_point = db.session.scalar(sa.select(User).where(User.email == "focalpoint@example.org"))
+    assert focal_point is not None
+    open_cycles = [c for c in cycles.cycles() if cycles.is_open(c)]
+    assert len(open_cycles) == 1
+    draft = reports.current(open_cycles[0].id, reports.state_of(focal_point))
+    assert draft is not None
+    assert draft.status is ReportStatus.DRAFT
+    assert draft.nothing_new
+    assert draft.answers  # carried forward from the 2018 report

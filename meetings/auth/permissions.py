@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MANAGE_FUND = "manage_fund"
     REVIEW_SPONSORSHIP = "review_sponsorship"
     CONTRIBUTE = "contribute"
+    MANAGE_REPORTING = "manage_reporting"  # reporting cycles, submission rates, the directory
 
 
 # The one table of what each role may do. Admin may do everything.
@@ -34,6 +35,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_REGISTRATIONS,
             Permission.VIEW_AUDIT_LOG,
             Permission.REGISTER,
+            Permission.MANAGE_REPORTING,
         }
     ),
     Role.FUND_ADMINISTRATOR: frozenset(

@@ -323,3 +323,19 @@ def list_users(actor: User, *, search: str = "", page: int = 1, per_page: int = 
             sa.or_(User.email.like(pattern), sa.func.lower(User.full_name).like(pattern))
         )
     return paginate(query.order_by(User.full_name, User.id), page=page, per_page=per_page)
+
+
+def focal_point_addresses(state_id: int) -> list[str]:
+    """The e-mail addresses of the active focal points of a State."""
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .where(
+                RoleAssignment.role == Role.FOCAL_POINT,
+                RoleAssignment.state_id == state_id,
+                User.active,
+            )
+            .order_by(User.email)
+        )
+    )

@@ -25,6 +25,11 @@ def beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
         },
         # Stripe events we missed, stale card payments, fees; then the comparison of sums.
         "reconcile with Stripe": {"task": tasks.RECONCILE_STRIPE, "schedule": timedelta(hours=1)},
+        # National reports due (on the days each cycle set) and contacts to confirm.
+        "remind of national reports": {
+            "task": tasks.REMIND_REPORTS,
+            "schedule": crontab(minute=0, hour=7),
+        },
         # Files no document names (a process died mid-upload), older than an hour.
         "sweep orphan documents": {
             "task": tasks.SWEEP_DOCUMENTS,

@@ -28,6 +28,7 @@ EXPIRE_OFFERS = "meetings.sponsorship.expire"
 RECONCILE_STRIPE = "meetings.fund.reconcile"
 SWEEP_DOCUMENTS = "meetings.documents.sweep"
 BACKUP = "meetings.backup"
+REMIND_REPORTS = "meetings.reporting.remind"
 
 
 def send_message(message_id: int) -> int:
@@ -90,6 +91,13 @@ def sweep_documents() -> int:
     return len(swept.removed)
 
 
+def remind_reports() -> tuple[int, int]:
+    """Reminders of national reports due and of points of contact to confirm (each sent once)."""
+    from meetings.reporting import reminders
+
+    return reminders.run()
+
+
 def nightly_backup() -> Path | None:
     """A backup into MEETINGS_BACKUP_FOLDER/<UTC time>, keeping the newest
     MEETINGS_BACKUP_KEEP; None when no folder is configured."""
@@ -140,6 +148,10 @@ def register(celery: Celery) -> None:
     @celery.task(name=SWEEP_DOCUMENTS, **retried)
     def sweep() -> int:
         return sweep_documents()
+
+    @celery.task(name=REMIND_REPORTS, **retried)
+    def remind() -> tuple[int, int]:
+        return remind_reports()
 
     @celery.task(name=BACKUP, shared=False)
     def backup() -> str | None:

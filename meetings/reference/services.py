@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import functools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -21,6 +22,9 @@ from meetings.reference.models import (
     UNStatus,
 )
 from meetings.reference.names import state_namer
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def read_data_file(name: str) -> Iterator[dict[str, str]]:
@@ -172,3 +176,19 @@ def regional_groups() -> list[RegionalGroup]:
 
 def currencies() -> list[Currency]:
     return list(db.session.scalars(sa.select(Currency).order_by(Currency.code)))
+
+
+def add_reference_loader(app: Flask, name: str, loader: Callable[[], object]) -> None:
+    """Another feature's versioned data, loaded by ``flask reference load`` after these."""
+    app.extensions.setdefault("meetings_reference_loaders", []).append((name, loader))
+
+
+def run_reference_loaders() -> dict[str, str]:
+    """Every feature's own loader; what each loaded."""
+    from flask import current_app
+
+    found: dict[str, str] = {}
+    for name, loader in current_app.extensions.get("meetings_reference_loaders", []):
+        result = loader()
+        found[name] = f"{len(result)} loaded" if isinstance(result, list) else str(result)
+    return found

@@ -5,12 +5,10 @@ end), their own message addressed to them, with the award's figures and a link t
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from meetings import mail
-from meetings.auth.models import Role, RoleAssignment, User
-from meetings.extensions import db
+from meetings.auth.services import focal_point_addresses as focal_points_of
 from meetings.labels import label
 from meetings.registration.nominees import people
 from meetings.sponsorship import offers
@@ -24,17 +22,7 @@ CONCERNS_NOMINEE = frozenset(
 
 
 def focal_point_addresses(application: Application) -> list[str]:
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == Role.FOCAL_POINT,
-                RoleAssignment.state_id == application.state_id,
-                User.active,
-            )
-        )
-    )
+    return focal_points_of(application.state_id)
 
 
 def status_changed(application: Application, target: S, reason: str) -> None:

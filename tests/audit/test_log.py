@@ -33,6 +33,10 @@ NOT_AUDITED = {
     "regional_group": "reference data, loaded by migrations",
     "organisation": "reference data, loaded by migrations",
     "programme_import": "a file waiting to be confirmed; the import is audited on its meeting",
+    "report_template": "reference data, loaded from its versioned file and never changed",
+    "report_reminder": "the record that a reminder was sent; the mail itself is in the outbox",
+    "report_attachment": "audited through the report it belongs to",
+    "assistance_item": "written from a submitted report, which is audited",
 }
 
 

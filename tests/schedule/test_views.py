@@ -126,7 +126,9 @@ def test_the_programme_page_issues_a_constant_number_of_queries(client, queries)
         with queries() as counted:
             assert client.get("/meetings/BIG").status_code == 200
         counts.append(counted.count)
-    assert counts[0] == counts[1] <= 3, counts
+    # The meeting, its programme, its rooms, and (since national reports) its reporting cycle,
+    # asked once when the kept page is built: as many for 240 sittings as for 10.
+    assert counts[0] == counts[1] <= 4, counts
 
 
 def test_a_sitting_page(client, meeting) -> None:

@@ -36,6 +36,10 @@ DELEGATION_A = _row("login 404 ok  404 ok  404 404 ok")
 APPLICATION_A = _row("login 403 ok  404 403 403 403 ok")
 # A donor's receipts and statements: the donor's own accounts (not among the roles), the fund.
 DONOR_PAPERS = _row("login 404 404 404 404 ok  404 ok")
+# A State's own reporting pages: its focal point (an administrator acts for no State).
+STATE_FOCAL_POINT = _row("login 403 ok ok 403 403 403 403")
+# State A's report, on the focal points' pages.
+REPORT_A = _row("login 403 ok 404 403 403 403 403")
 # The nominee's own page of an award: the nominee (not among the roles) and nobody else.
 NOMINEE = _row("login 404 404 404 404 404 404 404")
 REPORTS = _row("login 403 403 403 403 ok  ok  ok")
@@ -46,6 +50,34 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("home.healthz", "GET"): PUBLIC,
     ("home.readyz", "GET"): PUBLIC,
     ("home.metrics", "GET"): PUBLIC,  # by address (MEETINGS_METRICS_ALLOW), not by role
+    # National reports. The report of the world is State A's draft: nobody else's to read.
+    ("reporting.index", "GET"): PUBLIC,
+    ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
+    ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),
+    ("reporting.directory", "GET"): PUBLIC,
+    ("reporting.register", "GET"): _row("login 403 403 403 ok ok ok ok"),
+    ("reporting.interest", "POST"): _row("login 403 403 403 403 ok ok ok"),
+    ("reporting_focal.index", "GET"): STATE_FOCAL_POINT,
+    ("reporting_focal.start", "POST"): STATE_FOCAL_POINT,
+    ("reporting_focal.report", "GET"): REPORT_A,
+    ("reporting_focal.section", "GET"): REPORT_A,
+    ("reporting_focal.section", "POST"): REPORT_A,
+    ("reporting_focal.choices", "POST"): REPORT_A,
+    ("reporting_focal.attach", "POST"): REPORT_A,
+    ("reporting_focal.detach", "POST"): REPORT_A,
+    ("reporting.document", "GET"): _row("404 404 ok 404 404 404 404 404"),
+    ("reporting_focal.submit", "POST"): REPORT_A,
+    ("reporting_focal.contacts_page", "GET"): STATE_FOCAL_POINT,
+    ("reporting_focal.save_contact", "POST"): STATE_FOCAL_POINT,
+    ("reporting_focal.confirm_contacts", "POST"): STATE_FOCAL_POINT,
+    ("reporting_manage.index", "GET"): SECRETARIAT,
+    ("reporting_manage.index", "POST"): SECRETARIAT,
+    ("reporting_manage.cycle", "GET"): SECRETARIAT,
+    ("reporting_manage.cycle", "POST"): SECRETARIAT,
+    ("reporting_manage.chart", "GET"): SECRETARIAT,
+    ("reporting_manage.states_csv", "GET"): SECRETARIAT,
+    ("reporting_manage.directory", "GET"): SECRETARIAT,
+    ("reporting_manage.directory_csv", "GET"): SECRETARIAT,
     ("home.set_language", "POST"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("auth.login", "GET"): PUBLIC,

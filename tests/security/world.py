@@ -68,6 +68,54 @@ class World:
     body: dict[str, str] = field(default_factory=dict)
 
 
+def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
+    """A reporting cycle for the meeting; State A's draft; Ghana's published report with a
+    need."""
+    from meetings.reporting import cycles, reports
+    from meetings.reporting.models import Instruments
+    from meetings.reporting.template_files import latest, load_templates
+    from tests.factories.reporting import fill
+
+    load_templates()
+    template = latest()
+    assert template is not None
+    cycle = cycles.create_cycle(
+        None,
+        cycles.CycleData(
+            meeting_id=meeting.id,
+            template_id=template.id,
+            instruments=Instruments.BOTH,
+            opens_on=date(2018, 3, 1),
+            closes_on=date(2018, 6, 1),
+        ),
+    )
+    draft = reports.start(focal_a, cycle)
+    reports.attach(focal_a, draft, letter())
+    ghana = make_user(roles=[Role.FOCAL_POINT], state=state_by_code("GH"))
+    published = reports.start(ghana, cycle)
+    fill(ghana, published)
+    reports.save_section(
+        ghana,
+        published,
+        "assistance",
+        {
+            "assistance.items.0.kind": "need",
+            "assistance.items.0.area": "stockpile",
+            "assistance.items.0.description": "Secure storage",
+        },
+    )
+    reports.set_choices(ghana, published, public=True, contacts_to_directory=True)
+    reports.submit(ghana, published)
+    need = db.session.scalar(sa.text("SELECT min(id) FROM assistance_item"))
+    return cycle, draft, int(need)
+
+
+def _attachment_of(report: Any) -> int:
+    from meetings.reporting import reports
+
+    return reports.attachments(report)[0][0].id
+
+
 def build() -> World:
     state_a, state_b = state_by_code("SL"), state_by_code("KE")
     assert state_a is not None
@@ -136,6 +184,7 @@ def build() -> World:
     staged = ProgrammeImport(meeting_id=meeting.id, text="number,date\n", file_name="p.csv")
     db.session.add(staged)
     db.session.flush()
+    cycle, report, need = _reporting(meeting, focal_a)
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
     assert own.delegation_id == delegation.id
@@ -164,10 +213,16 @@ def build() -> World:
             "role": Role.SECRETARIAT.value,
             "token": "not-a-real-token",
             "filename": "css/app.css",
+            "cycle_id": cycle.id,
+            "report_id": report.id,
+            "section_id": "coordination",
+            "item_id": need,
+            "attachment_id": _attachment_of(report),
         },
         overrides={
             "registration.badge": {"registration_id": member.id},
             "sponsorship_manage.application": {"application_id": accepted.id},
+            "reporting_focal.save_contact": {"role": "poa_point"},
         },
         body={"registration": str(own.id), "registration_id": str(own.id)},
     )
