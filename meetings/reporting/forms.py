@@ -20,7 +20,10 @@ class CycleForm(Form):
     opens_on = Day(_l("Opens on"), validators=[DataRequired(_l("Enter a date."))])
     closes_on = Day(
         _l("Closes on"),
-        description=_l("Reports close at 18:00 venue time on this day."),
+        description=_l(
+            "Reports close at 18:00 venue time on this day; usually about six weeks before the "
+            "meeting opens, so that the secretariat can prepare the meeting from them."
+        ),
         validators=[DataRequired(_l("Enter a date."))],
     )
     reminder_days = StringField(

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from meetings import clock
 from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
@@ -43,6 +44,8 @@ def index() -> ResponseReturnValue:
     actor = current_account()
     form = CycleForm()
     _choices(form)
+    if request.method == "GET":
+        form.opens_on.data = clock.now().date()
     if form.validate_on_submit():
         outcome = perform(lambda: cycles.create_cycle(actor, cycle_data(form)), form=form)
         if outcome and outcome.value is not None:

@@ -249,7 +249,29 @@ def submit(actor: User, report: NationalReport) -> NationalReport:
     assistance.register_from(report, form_of(cycle))
     if report.contacts_to_directory:
         contacts.fill_from_report(actor, report, form_of(cycle))
+    _confirm(report, cycle)
     return report
+
+
+def _confirm(report: NationalReport, cycle: ReportingCycle) -> None:
+    """Every focal point of the State is told, in their own language, that the report is in."""
+    from meetings import mail
+    from meetings.auth.services import focal_point_addresses
+    from meetings.urls import external_url
+
+    for address in focal_point_addresses(report.state_id):
+        mail.send(
+            address,
+            lambda: _(
+                "%(meeting)s: the national report of %(state)s is submitted",
+                meeting=cycle.meeting.display_title,
+                state=report.state.display_name,
+            ),
+            "mail/report_submitted.txt",
+            report=report,
+            cycle=cycle,
+            link=external_url("reporting_focal.report", report_id=report.id),
+        )
 
 
 def visible(viewer: User | None, report: NationalReport) -> bool:

@@ -274,3 +274,15 @@ def test_documents_are_attached_to_a_draft_and_follow_a_correction() -> None:
     reports.detach(actor, correction, reports.attachments(correction)[0][0].id)
     assert reports.attachments(correction) == []
     assert len(reports.attachments(report)) == 1  # the submitted version keeps it
+
+
+def test_the_state_s_focal_points_are_told_the_report_is_in(outbox) -> None:
+    cycle, actor = make_cycle(), focal_point()
+    report = reports.start(actor, cycle)
+    fill(actor, report)
+    reports.submit(actor, report)
+    db.session.commit()
+    sent = [m for m in outbox if m["To"] == actor.email]
+    assert len(sent) == 1
+    assert "is submitted" in sent[0]["Subject"]
+    assert "version 1" in sent[0].get_content()
