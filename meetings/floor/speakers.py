@@ -195,3 +195,74 @@ def list_by_id(list_id: int) -> SpeakersList:
     if found is None:
         raise NotFound(_("There is no such list of speakers."))
     return found
+
+
+def create_list(
+    actor: User, meeting_id: int, title: str, opens_at: datetime, time_limit_seconds: int
+) -> SpeakersList:
+    require(actor, SECRETARIAT)
+    title = title.strip()
+    if not title:
+        raise DomainError(_("Enter the title of the list, e.g. General debate."), field="title")
+    if not 30 <= time_limit_seconds <= 3600:
+        raise DomainError(
+            _("A speaker's time is between 30 seconds and an hour."), field="time_limit"
+        )
+    exists = db.session.scalar(
+        sa.select(SpeakersList.id).where(
+            SpeakersList.meeting_id == meeting_id, SpeakersList.title == title[:200]
+        )
+    )
+    if exists:
+        raise DomainError(_("This meeting already has a list with this title."), field="title")
+    speakers = SpeakersList(
+        meeting_id=meeting_id,
+        title=title[:200],
+        opens_at=opens_at,
+        time_limit_seconds=time_limit_seconds,
+    )
+    db.session.add(speakers)
+    db.session.flush()
+    record(actor, "speakers_list.created", speakers, after={"title": speakers.title})
+    return speakers
+
+
+def close_list(actor: User, speakers: SpeakersList) -> SpeakersList:
+    """No more inscriptions; the speakers already on it keep their places."""
+    require(actor, SECRETARIAT)
+    if speakers.closed_at is not None:
+        raise DomainError(_("This list is already closed for inscription."))
+    speakers.closed_at = clock.now()
+    db.session.flush()
+    record(actor, "speakers_list.closed", speakers)
+    return speakers
+
+
+def lists_of(meeting_id: int) -> list[SpeakersList]:
+    return list(
+        db.session.scalars(
+            sa.select(SpeakersList)
+            .where(SpeakersList.meeting_id == meeting_id)
+            .order_by(SpeakersList.opens_at, SpeakersList.id)
+        )
+    )
+
+
+def own_inscription(speakers: SpeakersList, state_id: int) -> Inscription | None:
+    return db.session.scalar(
+        sa.select(Inscription).where(
+            Inscription.list_id == speakers.id,
+            Inscription.state_id == state_id,
+            Inscription.status != InscriptionStatus.WITHDRAWN,
+        )
+    )
+
+
+def speaker_name(row: Inscription) -> str:
+    """A State by its name in the reader's language; a group with the State it speaks
+    through; an organisation by its name."""
+    if row.state is not None and row.kind is SpeakerKind.STATE:
+        return row.state.display_name
+    if row.state is not None:
+        return f"{row.name} ({row.state.display_name})"
+    return row.name
