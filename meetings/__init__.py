@@ -30,6 +30,7 @@ FEATURES = (
     "fund",
     "sponsorship",
     "reporting",
+    "floor",
     "home",
 )
 

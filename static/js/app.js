@@ -42,6 +42,25 @@
     }
     window.setInterval(refresh, 15000);
   });
+  // A list of speakers, refreshed every 10 seconds from its JSON (without script: the Refresh link).
+  document.querySelectorAll("[data-live-speakers]").forEach(function (list) {
+    function refresh() {
+      fetch(list.getAttribute("data-live-speakers"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data) { return; }
+          var rows = data.speakers.filter(function (s) { return s.status === "waiting"; });
+          list.textContent = "";
+          rows.forEach(function (s) {
+            var item = document.createElement("li");
+            item.textContent = s.speaker + " — " + s.level;
+            list.appendChild(item);
+          });
+        })
+        .catch(function () {});
+    }
+    window.setInterval(refresh, 10000);
+  });
   // Print buttons (the browser's own print command does the same without JavaScript).
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

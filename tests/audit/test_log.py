@@ -37,6 +37,7 @@ NOT_AUDITED = {
     "report_reminder": "the record that a reminder was sent; the mail itself is in the outbox",
     "report_attachment": "audited through the report it belongs to",
     "assistance_item": "written from a submitted report, which is audited",
+    "speakers_list_sitting": "association table, audited through the list",
 }
 
 

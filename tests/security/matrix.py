@@ -51,6 +51,19 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("home.readyz", "GET"): PUBLIC,
     ("home.metrics", "GET"): PUBLIC,  # by address (MEETINGS_METRICS_ALLOW), not by role
     # National reports. The report of the world is State A's draft: nobody else's to read.
+    # The conference floor: lists of speakers.
+    ("floor.lists", "GET"): PUBLIC,
+    ("floor.speakers_page", "GET"): PUBLIC,
+    ("floor.speakers_json", "GET"): PUBLIC,
+    ("floor.speakers_print", "GET"): PUBLIC,
+    ("floor.inscribe", "POST"): _row("login 403 ok ok 403 403 403 403"),
+    ("floor_manage.lists", "GET"): SECRETARIAT,
+    ("floor_manage.lists", "POST"): SECRETARIAT,
+    ("floor_manage.manage", "GET"): SECRETARIAT,
+    ("floor_manage.close", "POST"): SECRETARIAT,
+    ("floor_manage.inscribe_other", "POST"): SECRETARIAT,
+    ("floor_manage.move", "POST"): SECRETARIAT,
+    ("floor_manage.mark", "POST"): SECRETARIAT,
     ("reporting.index", "GET"): PUBLIC,
     ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
     ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),

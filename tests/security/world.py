@@ -110,6 +110,21 @@ def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
     return cycle, draft, int(need)
 
 
+def _floor(meeting: Any, focal_a: User, secretariat: User) -> tuple[int, int]:
+    """An open list of speakers of the meeting, with one organisation inscribed."""
+    from datetime import UTC, datetime
+
+    from meetings.floor import speakers
+    from meetings.floor.order import SpeakerKind
+
+    found = speakers.create_list(
+        secretariat, meeting.id, "General debate", datetime(2018, 4, 1, tzinfo=UTC), 300
+    )
+    other = speakers.inscribe_other(secretariat, found, SpeakerKind.IGO, "African Union")
+    assert focal_a
+    return found.id, other.id
+
+
 def _attachment_of(report: Any) -> int:
     from meetings.reporting import reports
 
@@ -185,6 +200,7 @@ def build() -> World:
     db.session.add(staged)
     db.session.flush()
     cycle, report, need = _reporting(meeting, focal_a)
+    speakers_list, inscription = _floor(meeting, focal_a, secretariat)
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
     assert own.delegation_id == delegation.id
@@ -218,6 +234,8 @@ def build() -> World:
             "section_id": "coordination",
             "item_id": need,
             "attachment_id": _attachment_of(report),
+            "list_id": speakers_list,
+            "inscription_id": inscription,
         },
         overrides={
             "registration.badge": {"registration_id": member.id},

@@ -1,0 +1,30 @@
+"""The conference floor: lists of speakers (inscriptions by focal points and the secretariat, the
+order by level and time, the sitting's course, a public page for the room)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from meetings.audit.subjects import Subject, add_subjects
+    from meetings.auth.permissions import Permission
+    from meetings.demo import add_seeder
+    from meetings.floor import labels, manage_views, models, views  # noqa: F401
+    from meetings.floor.demo import seed_floor
+    from meetings.templating import add_meeting_link
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manage_views.bp)
+    add_subjects(
+        app,
+        Subject("speakers_list", _l("List of speakers"), Permission.MANAGE_SCHEDULE),
+        Subject("inscription", _l("Inscription on a list of speakers"), Permission.MANAGE_SCHEDULE),
+    )
+    add_meeting_link(app, views.speakers_link)
+    add_seeder(app, seed_floor)

@@ -1,0 +1,82 @@
+"""Demo lists of speakers: the general debate of the Third Review Conference, with States at each
+level of representation and the organisations after them (the clock standing in June 2018), some
+having spoken; made through the services."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from meetings import clock
+from meetings.auth import services as accounts
+from meetings.auth.models import Role, User
+from meetings.extensions import db
+from meetings.floor import speakers
+from meetings.floor.models import InscriptionStatus, SpeakersList
+from meetings.floor.order import Level, SpeakerKind
+from meetings.reference.models import State, UNStatus
+from meetings.schedule import services as schedule
+
+REVCON = "POA-REVCON3"
+OPENS = datetime(2018, 6, 4, 13, 0, tzinfo=UTC)  # 09:00 in New York, two weeks ahead
+LEVELS = (
+    Level.MINISTER,
+    Level.PERMANENT_REPRESENTATIVE,
+    Level.VICE_MINISTER,
+    Level.PERMANENT_REPRESENTATIVE,
+    Level.OTHER,
+    Level.HEAD_OF_STATE,
+)
+OTHERS = (
+    (SpeakerKind.GROUP, "African Group"),
+    (SpeakerKind.IGO, "African Union"),
+    (SpeakerKind.UN_ENTITY, "United Nations Office for Disarmament Affairs"),
+    (SpeakerKind.CIVIL_SOCIETY, "International Action Network on Small Arms"),
+)
+
+
+def _desk() -> User:
+    found = db.session.scalar(sa.select(User).where(User.email == "secretariat@example.org"))
+    assert found is not None, "the demo accounts come first"
+    return found
+
+
+def seed_floor(users: dict[Role, User]) -> None:
+    meeting = schedule.meeting_with_code(REVCON)
+    if meeting is None or speakers.lists_of(meeting.id):
+        return
+    desk = users.get(Role.SECRETARIAT) or _desk()
+    with clock.standing_at(OPENS - timedelta(days=1)):
+        general = speakers.create_list(desk, meeting.id, "General debate", OPENS, 300)
+    members = db.session.scalars(
+        sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
+    ).all()
+    chosen = [state for i, state in enumerate(members) if i % 6 == 1][:30]
+    for number, state in enumerate(chosen):
+        with clock.standing_at(OPENS + timedelta(minutes=3 * number, seconds=number)):
+            focal = _focal(state)
+            speakers.inscribe_state(focal, general, state.id, LEVELS[number % len(LEVELS)], None)
+    with clock.standing_at(OPENS + timedelta(days=1)):
+        for kind, name in OTHERS:
+            speakers.inscribe_other(desk, general, kind, name)
+    with clock.standing_at(datetime(2018, 6, 18, 15, 0, tzinfo=UTC)):
+        for row in speakers.inscriptions(general, waiting_only=True)[:6]:
+            speakers.mark(desk, row, InscriptionStatus.SPOKEN)
+    db.session.flush()
+    assert isinstance(general, SpeakersList)
+
+
+def _focal(state: State) -> User:
+    email = f"focal-{state.alpha2.lower()}@example.org"
+    found = db.session.scalar(sa.select(User).where(User.email == email))
+    if found is not None:
+        return found
+    person = accounts.register_user(
+        email=email,
+        password="review-conference-2018",  # noqa: S106 (the published demo password)
+        full_name=f"Focal point of {state.name}",
+        verified=True,
+    )
+    accounts.grant_role(None, person, Role.FOCAL_POINT, accounts.RoleScope(state=state))
+    return person

@@ -1,0 +1,40 @@
+"""How the floor's values are named on screen (translatable)."""
+
+from flask_babel import lazy_gettext as _l
+
+from meetings.floor.models import InscriptionStatus
+from meetings.floor.order import Level, SpeakerKind
+from meetings.labels import labels
+
+LEVEL_LABELS = labels(
+    Level,
+    {
+        Level.HEAD_OF_STATE: _l("Head of State or Government"),
+        Level.MINISTER: _l("Minister"),
+        Level.VICE_MINISTER: _l("Vice-Minister"),
+        Level.PERMANENT_REPRESENTATIVE: _l("Permanent Representative"),
+        Level.OTHER: _l("Other level"),
+    },
+)
+
+KIND_LABELS = labels(
+    SpeakerKind,
+    {
+        SpeakerKind.STATE: _l("State"),
+        SpeakerKind.GROUP: _l("Group of States"),
+        SpeakerKind.IGO: _l("Intergovernmental organisation"),
+        SpeakerKind.UN_ENTITY: _l("United Nations entity"),
+        SpeakerKind.CIVIL_SOCIETY: _l("Civil society"),
+    },
+)
+
+STATUS_LABELS = labels(
+    InscriptionStatus,
+    {
+        InscriptionStatus.WAITING: _l("Waiting"),
+        InscriptionStatus.SPOKEN: _l("Has spoken"),
+        InscriptionStatus.ABSENT: _l("Absent"),
+        InscriptionStatus.DROPPED: _l("Dropped after two absences"),
+        InscriptionStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+)
