@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import click
+import sqlalchemy as sa
 
 from meetings.auth import services as accounts
 from meetings.auth.models import Role, User
+from meetings.extensions import db
 from meetings.labels import label
 from meetings.reference import services as reference
-from meetings.reference.models import OrganisationKind
+from meetings.reference.models import OrganisationKind, State
 
 DEMO_PASSWORD = "review-conference-2018"  # noqa: S105  (published demo logins)
 
@@ -89,3 +91,17 @@ def print_logins() -> None:
 
 def demo_loaded() -> bool:
     return accounts.user_by_email(DEMO_ACCOUNTS[0].email) is not None
+
+
+def demo_focal_point(state: State) -> User:
+    """The demo's focal point of ``state`` (focal-<code>@example.org), made once; other demo
+    data (national reports, lists of speakers) acts through it."""
+    email = f"focal-{state.alpha2.lower()}@example.org"
+    found = db.session.scalar(sa.select(User).where(User.email == email))
+    if found is not None:
+        return found
+    person = accounts.register_user(
+        email=email, password=DEMO_PASSWORD, full_name=f"Focal point of {state.name}", verified=True
+    )
+    accounts.grant_role(None, person, Role.FOCAL_POINT, accounts.RoleScope(state=state))
+    return person

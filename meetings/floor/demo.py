@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from meetings import clock
-from meetings.auth import services as accounts
+from meetings.auth.demo import demo_focal_point
 from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.floor import speakers
@@ -55,7 +55,7 @@ def seed_floor(users: dict[Role, User]) -> None:
     chosen = [state for i, state in enumerate(members) if i % 6 == 1][:30]
     for number, state in enumerate(chosen):
         with clock.standing_at(OPENS + timedelta(minutes=3 * number, seconds=number)):
-            focal = _focal(state)
+            focal = demo_focal_point(state)
             speakers.inscribe_state(focal, general, state.id, LEVELS[number % len(LEVELS)], None)
     with clock.standing_at(OPENS + timedelta(days=1)):
         for kind, name in OTHERS:
@@ -65,18 +65,3 @@ def seed_floor(users: dict[Role, User]) -> None:
             speakers.mark(desk, row, InscriptionStatus.SPOKEN)
     db.session.flush()
     assert isinstance(general, SpeakersList)
-
-
-def _focal(state: State) -> User:
-    email = f"focal-{state.alpha2.lower()}@example.org"
-    found = db.session.scalar(sa.select(User).where(User.email == email))
-    if found is not None:
-        return found
-    person = accounts.register_user(
-        email=email,
-        password="review-conference-2018",  # noqa: S106 (the published demo password)
-        full_name=f"Focal point of {state.name}",
-        verified=True,
-    )
-    accounts.grant_role(None, person, Role.FOCAL_POINT, accounts.RoleScope(state=state))
-    return person

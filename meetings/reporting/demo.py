@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 from meetings import clock
-from meetings.auth import services as accounts
+from meetings.auth.demo import demo_focal_point
 from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.reference.models import State, UNStatus
@@ -25,7 +25,6 @@ from meetings.schedule import services as schedule
 
 REVCON = "POA-REVCON3"
 APRIL = datetime(2018, 4, 16, 14, 0, tzinfo=UTC)
-DEMO_PASSWORD = "review-conference-2018"  # noqa: S105 (the published demo password)
 NEEDS = (
     (
         "stockpile",
@@ -100,22 +99,13 @@ def _answers(state: State, number: int) -> dict[str, dict[str, str]]:
 
 
 def _focal_point(state: State, users: dict[Role, User]) -> User:
+    """The demo's focal point (focalpoint@example.org) for its State, else one made for the
+    State."""
     demo = users.get(Role.FOCAL_POINT)
     assignment = demo.focal_point_assignment if demo is not None else None
     if demo is not None and assignment is not None and assignment.state_id == state.id:
         return demo
-    email = f"focal-{state.alpha2.lower()}@example.org"
-    found = db.session.scalar(sa.select(User).where(User.email == email))
-    if found is not None:
-        return found
-    person = accounts.register_user(
-        email=email,
-        password=DEMO_PASSWORD,
-        full_name=f"Focal point of {state.name}",
-        verified=True,
-    )
-    accounts.grant_role(None, person, Role.FOCAL_POINT, accounts.RoleScope(state=state))
-    return person
+    return demo_focal_point(state)
 
 
 def _fill(actor: User, report: object, answers: dict[str, dict[str, str]]) -> None:
