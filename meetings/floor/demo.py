@@ -13,7 +13,7 @@ from meetings.auth.demo import demo_focal_point
 from meetings.auth.models import Role, User
 from meetings.extensions import db
 from meetings.floor import speakers
-from meetings.floor.models import InscriptionStatus, SpeakersList
+from meetings.floor.models import InscriptionStatus
 from meetings.floor.order import Level, SpeakerKind
 from meetings.reference.models import State, UNStatus
 from meetings.schedule import services as schedule
@@ -64,4 +64,3 @@ def seed_floor(users: dict[Role, User]) -> None:
         for row in speakers.inscriptions(general, waiting_only=True)[:6]:
             speakers.mark(desk, row, InscriptionStatus.SPOKEN)
     db.session.flush()
-    assert isinstance(general, SpeakersList)

@@ -95,7 +95,9 @@ def remind_reports() -> tuple[int, int]:
     """Reminders of national reports due and of points of contact to confirm (each sent once)."""
     from meetings.reporting import reminders
 
-    return reminders.run()
+    sent = reminders.run()
+    db.session.commit()
+    return sent
 
 
 def nightly_backup() -> Path | None:

@@ -16,7 +16,7 @@ from meetings.auth.models import User
 from meetings.auth.permissions import Permission, acts_for, has_permission
 from meetings.errors import DomainError, NotFound, PermissionDenied
 from meetings.extensions import db
-from meetings.reference.models import State
+from meetings.reference.models import RegionalGroup, State
 from meetings.reporting.models import (
     AssistanceInterest,
     AssistanceItem,
@@ -107,6 +107,21 @@ def search(viewer: User, filters: Filters, *, limit: int = 200) -> list[Assistan
     if filters.state_id:
         query = query.where(AssistanceItem.state_id == filters.state_id)
     return list(db.session.scalars(query))
+
+
+def filter_choices() -> tuple[dict[str, dict[str, str]], list[RegionalGroup], list[State]]:
+    """The areas (in six languages, from the latest template), regional groups and States the
+    register is filtered by."""
+    from meetings.reporting.template_files import latest
+
+    template = latest()
+    areas = {
+        area["id"]: area["text"]
+        for area in (template.definition if template else {}).get("assistance_areas", [])
+    }
+    regions = db.session.scalars(sa.select(RegionalGroup).order_by(RegionalGroup.name)).all()
+    states = db.session.scalars(sa.select(State).order_by(State.name)).all()
+    return areas, list(regions), list(states)
 
 
 def offers_by_area(viewer: User) -> dict[str, list[str]]:

@@ -29,4 +29,5 @@ def load_templates_command() -> None:
 def remind_command() -> None:
     """Remind the focal points of States whose report is due, and of contacts to confirm."""
     reports, contacts = reminders.run()
+    db.session.commit()
     click.echo(f"reminded {reports} State(s) of their report, {contacts} of their contacts")

@@ -151,6 +151,15 @@ def _values(cycle: ReportingCycle) -> dict[str, object]:
     }
 
 
+def form_choices() -> tuple[list[Meeting], list[ReportTemplate]]:
+    """What a cycle may be for and on: meetings (latest first) and template versions."""
+    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc())).all()
+    templates = db.session.scalars(
+        sa.select(ReportTemplate).order_by(ReportTemplate.code, ReportTemplate.version.desc())
+    ).all()
+    return list(meetings), list(templates)
+
+
 def cycle_by_id(cycle_id: int) -> ReportingCycle:
     cycle = db.session.get(ReportingCycle, cycle_id)
     if cycle is None:

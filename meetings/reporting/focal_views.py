@@ -35,16 +35,16 @@ def index() -> ResponseReturnValue:
     actor = current_account()
     state_id = reports.state_of(actor)
     now = clock.now()
-    rows = []
-    for cycle in cycles.cycles():
-        rows.append(
-            {
-                "cycle": cycle,
-                "open": cycles.is_open(cycle, now),
-                "closes_at": cycles.closes_at(cycle),
-                "report": reports.current(cycle.id, state_id),
-            }
-        )
+    standing = reports.current_by_cycle(state_id)
+    rows = [
+        {
+            "cycle": cycle,
+            "open": cycles.is_open(cycle, now),
+            "closes_at": cycles.closes_at(cycle),
+            "report": standing.get(cycle.id),
+        }
+        for cycle in cycles.cycles()
+    ]
     return render_template(
         "reporting/focal/index.html",
         rows=rows,

@@ -3,7 +3,6 @@ countries, against earlier cycles; chart and CSV), and the directory of points o
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,14 +12,11 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.exports import csv_line, csv_response, telephone_cell
-from meetings.extensions import db
 from meetings.forms import perform, status_for
 from meetings.fund.charts import svg_response
 from meetings.labels import label
 from meetings.reporting import contacts, cycles, statistics
 from meetings.reporting.forms import CycleForm, cycle_data, fill
-from meetings.reporting.models import ReportTemplate
-from meetings.schedule.models import Meeting
 
 bp = Blueprint("reporting_manage", __name__, url_prefix="/secretariat/reporting")
 guard(bp, Permission.MANAGE_REPORTING)
@@ -29,11 +25,8 @@ STATUS_NAMES = {"submitted", "draft", "not_started"}
 
 
 def _choices(form: CycleForm) -> None:
-    meetings = db.session.scalars(sa.select(Meeting).order_by(Meeting.start_date.desc()))
+    meetings, templates = cycles.form_choices()
     form.meeting_id.choices = [(str(m.id), m.display_title) for m in meetings]
-    templates = db.session.scalars(
-        sa.select(ReportTemplate).order_by(ReportTemplate.code, ReportTemplate.version.desc())
-    )
     form.template_id.choices = [
         (str(t.id), f"{t.definition['title'].get('en')} — v{t.version}") for t in templates
     ]

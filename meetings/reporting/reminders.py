@@ -119,8 +119,5 @@ def remind_contacts() -> int:
 
 
 def run() -> tuple[int, int]:
-    """The daily run (Celery beat, or ``flask reporting remind``)."""
-    reports = send_due()
-    contacts = remind_contacts()
-    db.session.commit()
-    return reports, contacts
+    """The daily run (Celery beat, or ``flask reporting remind``); the caller commits."""
+    return send_due(), remind_contacts()

@@ -81,6 +81,24 @@ def versions(cycle_id: int, state_id: int) -> list[NationalReport]:
     )
 
 
+def current_by_cycle(state_id: int) -> dict[int, NationalReport]:
+    """For each cycle, the State's report as ``current`` says, in one query."""
+    found: dict[int, NationalReport] = {}
+    rows = db.session.scalars(
+        sa.select(NationalReport)
+        .where(
+            NationalReport.state_id == state_id,
+            NationalReport.status.in_([S.DRAFT, S.SUBMITTED]),
+        )
+        .order_by(NationalReport.version)
+    )
+    for report in rows:
+        kept = found.get(report.cycle_id)
+        if kept is None or kept.status is not S.DRAFT:
+            found[report.cycle_id] = report
+    return found
+
+
 def current(cycle_id: int, state_id: int) -> NationalReport | None:
     """The draft being written, else the report standing (submitted), else None."""
     found = versions(cycle_id, state_id)

@@ -4,7 +4,7 @@ the register of assistance needs and offers for donors and fund administrators."
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -13,7 +13,6 @@ from meetings.auth.current import current_account, current_actor
 from meetings.documents.services import send_document
 from meetings.forms import ConfirmForm, act
 from meetings.fund import receipts
-from meetings.reference.models import RegionalGroup, State
 from meetings.reporting import assistance, contacts, cycles, reports, statistics
 from meetings.reporting.models import AssistanceKind
 from meetings.reporting.presenting import shown
@@ -74,8 +73,6 @@ def directory() -> ResponseReturnValue:
 @login_required
 def register() -> ResponseReturnValue:
     actor = current_account()
-    if not assistance.may_read(actor):
-        abort(403)
     kind_text = request.args.get("kind", AssistanceKind.NEED.value)
     kind = AssistanceKind(kind_text) if kind_text in {k.value for k in AssistanceKind} else None
     filters = assistance.Filters(
@@ -84,24 +81,16 @@ def register() -> ResponseReturnValue:
         region_id=request.args.get("region", type=int),
         state_id=request.args.get("state", type=int),
     )
-    import sqlalchemy as sa
-
-    from meetings.extensions import db
-    from meetings.reporting.template_files import latest
-
-    template = latest()
-    areas = {
-        area["id"]: area["text"]
-        for area in (template.definition if template else {}).get("assistance_areas", [])
-    }
+    items = assistance.search(actor, filters)  # PermissionDenied (403) for anyone else
+    areas, regions, states = assistance.filter_choices()
     return render_template(
         "reporting/assistance.html",
-        items=assistance.search(actor, filters),
+        items=items,
         offers=assistance.offers_by_area(actor),
         filters=filters,
         areas=areas,
-        regions=db.session.scalars(sa.select(RegionalGroup).order_by(RegionalGroup.name)).all(),
-        states=db.session.scalars(sa.select(State).order_by(State.name)).all(),
+        regions=regions,
+        states=states,
         confirm=ConfirmForm(),
     )
 

@@ -25,7 +25,7 @@ from meetings.schedule.services import change_meeting_state
 from tests.factories.auth import PASSWORD, make_user
 from tests.factories.registration import PDF
 from tests.factories.schedule import make_meeting, make_sitting
-from tests.support.gunicorn import csrf_token
+from tests.support.gunicorn import csrf_token, registration_form
 from tests.support.layout import Layout, production_layout
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
@@ -87,21 +87,7 @@ def test_two_hosts_behind_the_balancer_act_as_one_site(layout: Layout) -> None:
     page = browser.get(f"{app1}/meetings/TWO-HOSTS/register", timeout=10).text
     answer = browser.post(
         f"{app1}/meetings/TWO-HOSTS/register",
-        data={
-            "csrf_token": csrf_token(page),
-            "category": "member_state",
-            "member_state_id": str(layout.extra["ghana"]),
-            "role": "adviser",
-            "courtesy_title": "Ms.",
-            "given_names": "Amina",
-            "family_name": "Diallo",
-            "functional_title": "Counsellor",
-            "gender": "female",
-            "phone": "+1 212 555 0100",
-            "based_in": "mission",
-            "consent_to_publish": "y",
-            "submit": "1",
-        },
+        data=registration_form(page, layout.extra["ghana"]),
         files={"nomination_letter": ("letter.pdf", PDF, "application/pdf")},
         allow_redirects=False,
         timeout=30,

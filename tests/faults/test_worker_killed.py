@@ -29,7 +29,7 @@ from tests.factories.auth import PASSWORD, make_user
 from tests.factories.registration import PDF
 from tests.factories.schedule import make_meeting
 from tests.support.documents import stored_keys
-from tests.support.gunicorn import csrf_token, serve
+from tests.support.gunicorn import csrf_token, registration_form, serve
 from tests.support.s3 import Storages
 
 pytestmark = [pytest.mark.slow, pytest.mark.concurrency]
@@ -105,21 +105,7 @@ def test_a_worker_killed_mid_submit_leaves_nothing_half_saved(gunicorn: Served) 
         page = browser.get(f"{gunicorn.url}/meetings/KILL-1/register", timeout=10).text
         return browser.post(
             f"{gunicorn.url}/meetings/KILL-1/register",
-            data={
-                "csrf_token": csrf_token(page),
-                "category": "member_state",
-                "member_state_id": str(ghana),
-                "role": "adviser",
-                "courtesy_title": "Ms.",
-                "given_names": "Amina",
-                "family_name": "Diallo",
-                "functional_title": "Counsellor",
-                "gender": "female",
-                "phone": "+1 212 555 0100",
-                "based_in": "mission",
-                "consent_to_publish": "y",
-                "submit": "1",
-            },
+            data=registration_form(page, ghana),
             files={"nomination_letter": ("letter.pdf", PDF, "application/pdf")},
             allow_redirects=False,
             timeout=60,

@@ -3,7 +3,7 @@ national points of contact, and the reminders (each sent once, even by two worke
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -116,9 +116,8 @@ def test_contacts_of_a_report_fill_the_directory_when_the_state_agrees() -> None
     assert contacts.directory(None) == []
     secretariat = make_user(roles=[Role.SECRETARIAT])
     assert len(contacts.directory(secretariat)) == 3
-    cycle2, other, report2 = _submitted("GH", agree=False)
+    _cycle2, other, report2 = _submitted("GH", agree=False)
     assert contacts.directory(other, state_id=report2.state_id) == []
-    assert cycle2
 
 
 def test_only_the_state_s_focal_point_keeps_its_contacts_and_every_change_is_dated() -> None:
@@ -163,9 +162,8 @@ def test_the_reminder_due_is_the_nearest_day_reached(today, due) -> None:
 
 
 def test_states_without_a_report_are_reminded_once_per_reminder(now, outbox) -> None:
-    cycle, _actor, _report = _submitted("GH")
-    sierra_leone = focal_point("SL")
-    nobody_for = state_by_code("LR")  # Liberia has no focal point: nobody to write to
+    _cycle, _actor, _report = _submitted("GH")
+    sierra_leone = focal_point("SL")  # the only other State with a focal point to write to
     db.session.commit()
     outbox.clear()  # Ghana's confirmation
     now(datetime(2018, 4, 6, 14, tzinfo=UTC))
@@ -176,8 +174,6 @@ def test_states_without_a_report_are_reminded_once_per_reminder(now, outbox) -> 
     assert "18:00" in outbox[0].get_content()
     now(datetime(2018, 4, 28, 14, tzinfo=UTC))
     assert reminders.send_due() == 1  # the one-week reminder
-    assert nobody_for.id
-    assert cycle.id
 
 
 @pytest.mark.concurrency
@@ -199,4 +195,3 @@ def test_two_workers_send_each_reminder_once(committed, now) -> None:
     assert rows == 3
     queued = db.session.scalar(sa.text("SELECT count(*) FROM outbox_message"))
     assert queued == 3
-    assert timedelta(days=1)

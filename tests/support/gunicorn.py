@@ -71,3 +71,23 @@ def csrf_token(page: str) -> str:
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert found, "no CSRF token on the page"
     return found.group(1)
+
+
+def registration_form(page: str, member_state_id: int) -> dict[str, str]:
+    """The fields of a delegate's registration for a Member State, as a browser posts them
+    (the nomination letter goes as a file beside them)."""
+    return {
+        "csrf_token": csrf_token(page),
+        "category": "member_state",
+        "member_state_id": str(member_state_id),
+        "role": "adviser",
+        "courtesy_title": "Ms.",
+        "given_names": "Amina",
+        "family_name": "Diallo",
+        "functional_title": "Counsellor",
+        "gender": "female",
+        "phone": "+1 212 555 0100",
+        "based_in": "mission",
+        "consent_to_publish": "y",
+        "submit": "1",
+    }
