@@ -15,16 +15,19 @@ def init_app(app: Flask) -> None:
     from meetings.audit.subjects import Subject, add_subjects
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
-    from meetings.floor import labels, manage_views, models, views  # noqa: F401
+    from meetings.floor import focal_views, labels, manage_views, models, presenting, views  # noqa: F401
     from meetings.floor.demo import seed_floor
     from meetings.templating import add_meeting_link
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)
+    app.register_blueprint(focal_views.bp)
     add_subjects(
         app,
         Subject("speakers_list", _l("List of speakers"), Permission.MANAGE_SCHEDULE),
         Subject("inscription", _l("Inscription on a list of speakers"), Permission.MANAGE_SCHEDULE),
+        Subject("speaker_swap", _l("Exchange of places on a list"), Permission.MANAGE_SCHEDULE),
     )
     add_meeting_link(app, views.speakers_link)
+    app.jinja_env.filters["speaker_time"] = presenting.clock_time
     add_seeder(app, seed_floor)

@@ -12,7 +12,7 @@ from meetings import clock
 from meetings.auth.demo import demo_focal_point
 from meetings.auth.models import Role, User
 from meetings.extensions import db
-from meetings.floor import speakers
+from meetings.floor import lists, speakers
 from meetings.floor.models import InscriptionStatus
 from meetings.floor.order import Level, SpeakerKind
 from meetings.reference.models import State, UNStatus
@@ -44,11 +44,11 @@ def _desk() -> User:
 
 def seed_floor(users: dict[Role, User]) -> None:
     meeting = schedule.meeting_with_code(REVCON)
-    if meeting is None or speakers.lists_of(meeting.id):
+    if meeting is None or lists.lists_of(meeting.id):
         return
     desk = users.get(Role.SECRETARIAT) or _desk()
     with clock.standing_at(OPENS - timedelta(days=1)):
-        general = speakers.create_list(desk, meeting.id, "General debate", OPENS, 300)
+        general = lists.create_list(desk, meeting.id, "General debate", OPENS, 300)
     members = db.session.scalars(
         sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
     ).all()

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from meetings.floor.models import InscriptionStatus
+from meetings.floor.models import InscriptionStatus, SwapStatus
 from meetings.floor.order import Level, SpeakerKind
 from meetings.labels import labels
 
@@ -36,5 +36,16 @@ STATUS_LABELS = labels(
         InscriptionStatus.ABSENT: _l("Absent"),
         InscriptionStatus.DROPPED: _l("Dropped after two absences"),
         InscriptionStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+)
+
+SWAP_LABELS = labels(
+    SwapStatus,
+    {
+        SwapStatus.PROPOSED: _l("Waiting for agreement"),
+        SwapStatus.DONE: _l("Places exchanged"),
+        SwapStatus.DECLINED: _l("Declined"),
+        SwapStatus.WITHDRAWN: _l("Withdrawn"),
+        SwapStatus.LAPSED: _l("Lapsed"),
     },
 )

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetings.db import Base, TimestampMixin, enum_type
 from meetings.floor.order import Level, SpeakerKind
 from meetings.reference.models import State
-from meetings.schedule.models import Meeting
+from meetings.registration.models import Registration
+from meetings.schedule.models import Meeting, Sitting
 
 
 class InscriptionStatus(StrEnum):
@@ -48,6 +49,9 @@ class SpeakersList(TimestampMixin, Base):
     time_limit_seconds: Mapped[int] = mapped_column(default=300)
 
     meeting: Mapped[Meeting] = relationship(lazy="joined")
+    sittings: Mapped[list[Sitting]] = relationship(
+        secondary=speakers_list_sitting, lazy="raise", order_by="Sitting.starts_at"
+    )
 
 
 class Inscription(TimestampMixin, Base):
@@ -89,3 +93,37 @@ class Inscription(TimestampMixin, Base):
     absences: Mapped[int] = mapped_column(default=0)
 
     state: Mapped[State | None] = relationship(lazy="joined")
+    speaker: Mapped[Registration | None] = relationship(lazy="joined")
+
+
+class SwapStatus(StrEnum):
+    PROPOSED = "proposed"
+    DONE = "done"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # one of the two spoke, withdrew or was dropped before both agreed
+
+
+class SpeakerSwap(TimestampMixin, Base):
+    """Two States exchanging places on a list: done only when each State's focal point has
+    agreed (the proposing focal point agrees by proposing; a swap the secretariat proposes
+    waits for both)."""
+
+    __tablename__ = "speaker_swap"
+    __table_args__ = (
+        sa.CheckConstraint("first_id <> second_id", name="two_speakers"),
+        sa.Index("ix_speaker_swap_open", "list_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(sa.ForeignKey("speakers_list.id"))
+    first_id: Mapped[int] = mapped_column(sa.ForeignKey("inscription.id"))
+    second_id: Mapped[int] = mapped_column(sa.ForeignKey("inscription.id"))
+    proposed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    first_agreed_at: Mapped[datetime | None]
+    second_agreed_at: Mapped[datetime | None]
+    status: Mapped[SwapStatus] = mapped_column(enum_type(SwapStatus), default=SwapStatus.PROPOSED)
+    decided_at: Mapped[datetime | None]
+
+    first: Mapped[Inscription] = relationship(lazy="joined", foreign_keys=[first_id])
+    second: Mapped[Inscription] = relationship(lazy="joined", foreign_keys=[second_id])

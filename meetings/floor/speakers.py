@@ -21,6 +21,8 @@ from meetings.extensions import db
 from meetings.floor import order
 from meetings.floor.models import Inscription, InscriptionStatus, SpeakersList
 from meetings.floor.order import Entry, Level, SpeakerKind
+from meetings.reference.models import State
+from meetings.registration.models import ACTIVE_STATUSES, Delegation, Registration
 
 SECRETARIAT = Permission.MANAGE_SCHEDULE
 
@@ -94,6 +96,7 @@ def inscribe_state(
     )
     if exists:
         raise DomainError(_("Your State is already on this list."))
+    _check_speaker(speakers, state_id, speaker_id)
     row = _add(
         speakers,
         Inscription(
@@ -119,6 +122,8 @@ def inscribe_other(
         raise DomainError(_("A State is inscribed by its focal point."), field="kind")
     if not name.strip():
         raise DomainError(_("Enter the name of the speaker's organisation or group."), field="name")
+    if kind is SpeakerKind.GROUP and (state_id is None or db.session.get(State, state_id) is None):
+        raise DomainError(_("Choose the State the group speaks through."), field="state")
     row = _add(
         speakers,
         Inscription(
@@ -139,8 +144,7 @@ def move(actor: User, row: Inscription, to_index: int, reason: str) -> Inscripti
     require(actor, SECRETARIAT)
     if not reason.strip():
         raise DomainError(_("Give the reason for the move."), field="reason")
-    speakers = db.session.get(SpeakersList, row.list_id)
-    assert speakers is not None
+    speakers = list_of(row)
     _locked(speakers)
     current = inscriptions(speakers, waiting_only=True)
     if row not in current:
@@ -164,8 +168,7 @@ def mark(actor: User, row: Inscription, status: InscriptionStatus) -> Inscriptio
     require(actor, SECRETARIAT)
     if row.status is not InscriptionStatus.WAITING:
         raise DomainError(_("This speaker is no longer waiting."))
-    speakers = db.session.get(SpeakersList, row.list_id)
-    assert speakers is not None
+    speakers = list_of(row)
     _locked(speakers)
     before = row.status
     if status is InscriptionStatus.ABSENT:
@@ -190,62 +193,81 @@ def mark(actor: User, row: Inscription, status: InscriptionStatus) -> Inscriptio
     return row
 
 
-def list_by_id(list_id: int) -> SpeakersList:
-    found = db.session.get(SpeakersList, list_id)
-    if found is None:
-        raise NotFound(_("There is no such list of speakers."))
+def delegates_of(speakers: SpeakersList, state_id: int) -> list[Registration]:
+    """The members of the State's delegation to the list's meeting who may be named to speak
+    (registrations that hold a place: submitted, approved, accredited)."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .join(Delegation, Delegation.id == Registration.delegation_id)
+            .where(
+                Delegation.meeting_id == speakers.meeting_id,
+                Delegation.state_id == state_id,
+                Registration.status.in_(ACTIVE_STATUSES),
+            )
+            .order_by(Registration.family_name, Registration.given_names, Registration.id)
+        )
+    )
+
+
+def _check_speaker(speakers: SpeakersList, state_id: int, speaker_id: int | None) -> None:
+    if speaker_id is None:
+        return  # to be confirmed
+    if speaker_id not in {r.id for r in delegates_of(speakers, state_id)}:
+        raise DomainError(
+            _("Choose a member of your delegation to this meeting, or “to be confirmed”."),
+            field="speaker",
+        )
+
+
+def _check_own_waiting(actor: User, row: Inscription) -> None:
+    if row.kind is not SpeakerKind.STATE or not acts_for(actor, state_id=row.state_id):
+        raise PermissionDenied(_("Only the State's focal point changes its inscription."))
+    if row.status is not InscriptionStatus.WAITING:
+        raise DomainError(_("This speaker is no longer waiting."))
+
+
+def name_speaker(actor: User, row: Inscription, speaker_id: int | None) -> Inscription:
+    """The focal point names who speaks for its State (or sets it back to "to be confirmed");
+    the place on the list does not change."""
+    _check_own_waiting(actor, row)
+    assert row.state_id is not None
+    speakers = list_of(row)
+    _check_speaker(speakers, row.state_id, speaker_id)
+    before = row.speaker_registration_id
+    if before == speaker_id:
+        return row
+    row.speaker_registration_id = speaker_id
+    db.session.flush()
+    db.session.refresh(row, ["speaker"])
+    record(
+        actor, "inscription.speaker", row, before={"speaker": before}, after={"speaker": speaker_id}
+    )
+    return row
+
+
+def withdraw(actor: User, row: Inscription) -> Inscription:
+    """The focal point takes its State off the list (it may inscribe again, at the end of its
+    level, while the list is open)."""
+    _check_own_waiting(actor, row)
+    _locked(list_of(row))
+    row.status = InscriptionStatus.WITHDRAWN
+    db.session.flush()
+    record(actor, "inscription.withdrawn", row, before={"status": "waiting"})
+    return row
+
+
+def list_of(row: Inscription) -> SpeakersList:
+    found = db.session.get(SpeakersList, row.list_id)
+    assert found is not None
     return found
 
 
-def create_list(
-    actor: User, meeting_id: int, title: str, opens_at: datetime, time_limit_seconds: int
-) -> SpeakersList:
-    require(actor, SECRETARIAT)
-    title = title.strip()
-    if not title:
-        raise DomainError(_("Enter the title of the list, e.g. General debate."), field="title")
-    if not 30 <= time_limit_seconds <= 3600:
-        raise DomainError(
-            _("A speaker's time is between 30 seconds and an hour."), field="time_limit"
-        )
-    exists = db.session.scalar(
-        sa.select(SpeakersList.id).where(
-            SpeakersList.meeting_id == meeting_id, SpeakersList.title == title[:200]
-        )
-    )
-    if exists:
-        raise DomainError(_("This meeting already has a list with this title."), field="title")
-    speakers = SpeakersList(
-        meeting_id=meeting_id,
-        title=title[:200],
-        opens_at=opens_at,
-        time_limit_seconds=time_limit_seconds,
-    )
-    db.session.add(speakers)
-    db.session.flush()
-    record(actor, "speakers_list.created", speakers, after={"title": speakers.title})
-    return speakers
-
-
-def close_list(actor: User, speakers: SpeakersList) -> SpeakersList:
-    """No more inscriptions; the speakers already on it keep their places."""
-    require(actor, SECRETARIAT)
-    if speakers.closed_at is not None:
-        raise DomainError(_("This list is already closed for inscription."))
-    speakers.closed_at = clock.now()
-    db.session.flush()
-    record(actor, "speakers_list.closed", speakers)
-    return speakers
-
-
-def lists_of(meeting_id: int) -> list[SpeakersList]:
-    return list(
-        db.session.scalars(
-            sa.select(SpeakersList)
-            .where(SpeakersList.meeting_id == meeting_id)
-            .order_by(SpeakersList.opens_at, SpeakersList.id)
-        )
-    )
+def inscription_of(list_id: int, inscription_id: int) -> Inscription:
+    row = db.session.get(Inscription, inscription_id)
+    if row is None or row.list_id != list_id:
+        raise NotFound(_("There is no such speaker on this list."))
+    return row
 
 
 def own_inscription(speakers: SpeakersList, state_id: int) -> Inscription | None:

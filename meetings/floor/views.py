@@ -12,54 +12,50 @@ from flask_login import login_required
 
 from meetings.auth.current import current_account, current_actor
 from meetings.auth.permissions import acts_for, is_state_focal_point
-from meetings.floor import speakers
-from meetings.floor.models import Inscription, InscriptionStatus, SpeakersList
+from meetings.errors import DomainError
+from meetings.floor import presenting, speakers, swaps
+from meetings.floor.lists import list_by_id, lists_of
+from meetings.floor.models import Inscription, SpeakersList
 from meetings.floor.order import Level
 from meetings.forms import ConfirmForm, act
-from meetings.labels import label
 from meetings.schedule.services import visible_meeting
 
 bp = Blueprint("floor", __name__)
 
 
 def _readable(list_id: int) -> SpeakersList:
-    found = speakers.list_by_id(list_id)
+    found = list_by_id(list_id)
     visible_meeting(current_actor(), found.meeting.code)  # 404 when the meeting is not public
     return found
-
-
-def _rows(found: SpeakersList) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": row.id,
-            "place": place,
-            "speaker": speakers.speaker_name(row),
-            "kind": row.kind.value,
-            "level": str(label(row.level)),
-            "status": row.status.value,
-            "status_label": str(label(row.status)),
-        }
-        for place, row in enumerate(speakers.inscriptions(found), start=1)
-    ]
 
 
 @bp.get("/meetings/<code>/speakers")
 def lists(code: str) -> ResponseReturnValue:
     meeting = visible_meeting(current_actor(), code)
-    return render_template("floor/lists.html", meeting=meeting, lists=speakers.lists_of(meeting.id))
+    return render_template("floor/lists.html", meeting=meeting, lists=lists_of(meeting.id))
+
+
+def _focal_state(actor: Any) -> Any:
+    if actor is None or not is_state_focal_point(actor):
+        return None
+    assignment = actor.focal_point_assignment
+    return assignment.state if assignment else None
 
 
 @bp.get("/speakers/<int:list_id>")
 def speakers_page(list_id: int) -> ResponseReturnValue:
     found = _readable(list_id)
     actor = current_actor()
-    own = None
-    state = None
-    if actor is not None and is_state_focal_point(actor):
-        assignment = actor.focal_point_assignment
-        state = assignment.state if assignment else None
-        own = speakers.own_inscription(found, state.id) if state else None
-    rows = _rows(found)
+    state = _focal_state(actor)
+    own = speakers.own_inscription(found, state.id) if state else None
+    rows = presenting.rows(found, see_names_of=state.id if state else None)
+    mine = []
+    if state is not None:
+        mine = [
+            s
+            for s in swaps.open_swaps(found.id)
+            if state.id in (s.first.state_id, s.second.state_id)
+        ]
     return render_template(
         "floor/list.html",
         speakers_list=found,
@@ -68,6 +64,14 @@ def speakers_page(list_id: int) -> ResponseReturnValue:
         open=speakers.is_open(found),
         state=state,
         own=own,
+        delegates=speakers.delegates_of(found, state.id) if state else [],
+        partners=[
+            r
+            for r in presenting.waiting(rows)
+            if r["kind"] == "state" and own and r["id"] != own.id
+        ],
+        swaps=mine,
+        name=speakers.speaker_name,
         levels=list(Level),
         confirm=ConfirmForm(),
     )
@@ -81,14 +85,14 @@ def speakers_json(list_id: int) -> ResponseReturnValue:
         "meeting": found.meeting.code,
         "open_for_inscription": speakers.is_open(found),
         "time_limit_seconds": found.time_limit_seconds,
-        "speakers": _rows(found),
+        "speakers": presenting.rows(found),
     }
 
 
 @bp.get("/speakers/<int:list_id>/print")
 def speakers_print(list_id: int) -> ResponseReturnValue:
     found = _readable(list_id)
-    waiting = [r for r in _rows(found) if r["status"] == InscriptionStatus.WAITING.value]
+    waiting = presenting.waiting(presenting.rows(found))
     return render_template("floor/print.html", speakers_list=found, rows=waiting, for_pdf=False)
 
 
@@ -97,25 +101,17 @@ def speakers_print(list_id: int) -> ResponseReturnValue:
 def inscribe(list_id: int) -> ResponseReturnValue:
     actor = current_account()
     found = _readable(list_id)
-    assignment = actor.focal_point_assignment
-    if (
-        assignment is None
-        or assignment.state_id is None
-        or not acts_for(actor, state_id=assignment.state_id)
-    ):
+    state = _focal_state(actor)
+    if state is None or not acts_for(actor, state_id=state.id):
         abort(403)
-    try:
-        level = Level(request.form.get("level", ""))
-    except ValueError:
-        level = None
-    state_id = assignment.state_id
+    level_text = request.form.get("level", "")
+    speaker_text = request.form.get("speaker", "")
 
     def call() -> Inscription:
-        if level is None:
-            from meetings.errors import DomainError
-
+        if level_text not in {level.value for level in Level}:
             raise DomainError(_("Choose the level of your speaker."), field="level")
-        return speakers.inscribe_state(actor, found, state_id, level, None)
+        speaker_id = int(speaker_text) if speaker_text.isdigit() else None
+        return speakers.inscribe_state(actor, found, state.id, Level(level_text), speaker_id)
 
     return act(
         call,

@@ -53,13 +53,40 @@
           list.textContent = "";
           rows.forEach(function (s) {
             var item = document.createElement("li");
-            item.textContent = s.speaker + " — " + s.level;
+            item.textContent = s.speaker + (s.person ? " (" + s.person + ")" : "") + " — " + s.level;
             list.appendChild(item);
           });
         })
         .catch(function () {});
     }
     window.setInterval(refresh, 10000);
+  });
+  // The presiding officer's timer: counts down the time per speaker; restarts for the next.
+  document.querySelectorAll("[data-speaker-timer]").forEach(function (box) {
+    var limit = parseInt(box.getAttribute("data-speaker-timer"), 10);
+    var shown = box.querySelector("output");
+    var start = box.querySelector("button[data-start]");
+    var reset = box.querySelector("button[data-reset]");
+    var timer = null;
+    var left = limit;
+    function show() {
+      var sign = left < 0 ? "−" : "";
+      var whole = Math.abs(left);
+      shown.textContent = sign + Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+      box.classList.toggle("over", left < 0);
+    }
+    box.hidden = false;
+    show();
+    start.addEventListener("click", function () {
+      if (timer) { window.clearInterval(timer); timer = null; start.textContent = start.getAttribute("data-start"); return; }
+      start.textContent = start.getAttribute("data-pause");
+      timer = window.setInterval(function () { left -= 1; show(); }, 1000);
+    });
+    reset.addEventListener("click", function () {
+      if (timer) { window.clearInterval(timer); timer = null; start.textContent = start.getAttribute("data-start"); }
+      left = limit;
+      show();
+    });
   });
   // Print buttons (the browser's own print command does the same without JavaScript).
   document.querySelectorAll("[data-print]").forEach(function (button) {

@@ -5,39 +5,27 @@ order."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from meetings import clock
 from meetings.auth.models import Role
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
-from meetings.floor import speakers
+from meetings.floor import lists, speakers
 from meetings.floor.models import InscriptionStatus
 from meetings.floor.order import Level, SpeakerKind
 from meetings.reference.services import state_by_code
 from tests.factories.auth import make_user
 from tests.factories.schedule import make_meeting
+from tests.floor.conftest import OPENS
 from tests.support.concurrency import race
-
-OPENS = datetime(2018, 6, 4, 13, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def now(monkeypatch: pytest.MonkeyPatch):
-    def _set(moment: datetime) -> datetime:
-        monkeypatch.setattr(clock, "now", lambda: moment)
-        return moment
-
-    _set(OPENS + timedelta(hours=1))
-    return _set
 
 
 def _list():
     desk = make_user(roles=[Role.SECRETARIAT])
     meeting = make_meeting(registration=None)
-    return desk, speakers.create_list(desk, meeting.id, "General debate", OPENS, 300)
+    return desk, lists.create_list(desk, meeting.id, "General debate", OPENS, 300)
 
 
 def _focal(code: str):
@@ -76,7 +64,7 @@ def test_inscription_opens_and_closes_when_the_secretariat_says(now) -> None:
     with pytest.raises(DomainError, match="not open"):
         speakers.inscribe_state(kenya, found, state_by_code("KE").id, Level.MINISTER, None)
     now(OPENS)
-    speakers.close_list(desk, found)
+    lists.close_list(desk, found)
     with pytest.raises(DomainError, match="not open"):
         speakers.inscribe_state(kenya, found, state_by_code("KE").id, Level.MINISTER, None)
 

@@ -64,6 +64,15 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("floor_manage.inscribe_other", "POST"): SECRETARIAT,
     ("floor_manage.move", "POST"): SECRETARIAT,
     ("floor_manage.mark", "POST"): SECRETARIAT,
+    ("floor_manage.time_limit", "POST"): SECRETARIAT,
+    ("floor_manage.propose_swap", "POST"): SECRETARIAT,
+    ("floor_manage.withdraw_swap", "POST"): SECRETARIAT,
+    # State A's inscription (B proposed to exchange places with A: both answer it).
+    ("floor_focal.name_speaker", "POST"): _row("login 403 ok 403 403 403 403 403"),
+    ("floor_focal.withdraw", "POST"): _row("login 403 ok 403 403 403 403 403"),
+    # (an administrator passes the focal points' guard and proposes as the secretariat does)
+    ("floor_focal.propose_swap", "POST"): _row("login 403 ok 403 403 403 403 ok"),
+    ("floor_focal.answer_swap", "POST"): _row("login 403 ok ok 403 403 403 403"),
     ("reporting.index", "GET"): PUBLIC,
     ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
     ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),

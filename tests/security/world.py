@@ -110,19 +110,26 @@ def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
     return cycle, draft, int(need)
 
 
-def _floor(meeting: Any, focal_a: User, secretariat: User) -> tuple[int, int]:
-    """An open list of speakers of the meeting, with one organisation inscribed."""
+def _floor(meeting: Any, focal_a: User, focal_b: User, secretariat: User) -> dict[str, int]:
+    """An open list of speakers of the meeting: State A and State B inscribed, B proposing to
+    exchange places with A, and an organisation after them."""
     from datetime import UTC, datetime
 
-    from meetings.floor import speakers
-    from meetings.floor.order import SpeakerKind
+    from meetings.floor import lists, speakers, swaps
+    from meetings.floor.order import Level, SpeakerKind
 
-    found = speakers.create_list(
+    found = lists.create_list(
         secretariat, meeting.id, "General debate", datetime(2018, 4, 1, tzinfo=UTC), 300
     )
-    other = speakers.inscribe_other(secretariat, found, SpeakerKind.IGO, "African Union")
-    assert focal_a
-    return found.id, other.id
+    assert focal_a.focal_point_assignment and focal_b.focal_point_assignment
+    state_a = focal_a.focal_point_assignment.state_id
+    state_b = focal_b.focal_point_assignment.state_id
+    assert state_a and state_b
+    own = speakers.inscribe_state(focal_a, found, state_a, Level.MINISTER, None)
+    other = speakers.inscribe_state(focal_b, found, state_b, Level.MINISTER, None)
+    speakers.inscribe_other(secretariat, found, SpeakerKind.IGO, "African Union")
+    swap = swaps.propose(focal_b, other, own)
+    return {"list_id": found.id, "inscription_id": own.id, "swap_id": swap.id}
 
 
 def _attachment_of(report: Any) -> int:
@@ -200,7 +207,9 @@ def build() -> World:
     db.session.add(staged)
     db.session.flush()
     cycle, report, need = _reporting(meeting, focal_a)
-    speakers_list, inscription = _floor(meeting, focal_a, secretariat)
+    focal_b = accounts["focal point B"]
+    assert focal_b is not None
+    floor = _floor(meeting, focal_a, focal_b, secretariat)
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
     assert own.delegation_id == delegation.id
@@ -234,8 +243,8 @@ def build() -> World:
             "section_id": "coordination",
             "item_id": need,
             "attachment_id": _attachment_of(report),
-            "list_id": speakers_list,
-            "inscription_id": inscription,
+            **floor,
+            "answer": "agree",
         },
         overrides={
             "registration.badge": {"registration_id": member.id},
