@@ -87,6 +87,43 @@ def meeting_links(meeting: Any) -> list[tuple[str, str]]:
     return found
 
 
+# A later feature's link for one sitting (its page and its calendar entry):
+# provider(meeting, sitting) -> (text, path) or None. Asked of no database: the feeds call it for
+# every sitting they hold.
+SittingLink = Callable[[Any, Any], "tuple[str, str] | None"]
+# A later feature's section on a sitting's page: provider(meeting, sitting) -> (template,
+# context) or None. The sitting's page is built for each request, so a panel may read the
+# database.
+SittingPanel = Callable[[Any, Any], "tuple[str, dict[str, Any]] | None"]
+
+
+def add_sitting_link(app: Flask, provider: SittingLink) -> None:
+    app.extensions.setdefault("meetings_sitting_links", []).append(provider)
+
+
+def add_sitting_panel(app: Flask, provider: SittingPanel) -> None:
+    app.extensions.setdefault("meetings_sitting_panels", []).append(provider)
+
+
+def _provided(key: str, meeting: Any, sitting: Any) -> list[Any]:
+    from flask import current_app
+
+    found = []
+    for provider in current_app.extensions.get(key, []):
+        item = provider(meeting, sitting)
+        if item is not None:
+            found.append(item)
+    return found
+
+
+def sitting_links(meeting: Any, sitting: Any) -> list[tuple[str, str]]:
+    return _provided("meetings_sitting_links", meeting, sitting)
+
+
+def sitting_panels(meeting: Any, sitting: Any) -> list[tuple[str, dict[str, Any]]]:
+    return _provided("meetings_sitting_panels", meeting, sitting)
+
+
 def add_navigation(app: Flask, *items: NavItem) -> None:
     """A feature's ``init_app`` adds its entries here."""
     entries: list[NavItem] = app.extensions.setdefault("meetings_navigation", [])
@@ -133,6 +170,8 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.globals["webcal_url"] = webcal_url  # also inside imported macros
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["meeting_links"] = meeting_links
+    app.jinja_env.globals["sitting_links"] = sitting_links
+    app.jinja_env.globals["sitting_panels"] = sitting_panels
     app.jinja_env.globals["return_path"] = return_path
     app.jinja_env.globals["members"] = members
     app.jinja_env.globals["right_to_left"] = RIGHT_TO_LEFT  # the field macro's ``lang=``

@@ -30,6 +30,7 @@ from meetings.labels import label, labeller
 from meetings.registration.queries import followed_meeting_ids
 from meetings.schedule.models import Meeting, Sitting, SittingKind, StarredSitting
 from meetings.schedule.versions import ScheduleStamp
+from meetings.templating import sitting_links
 from meetings.urls import public_base
 
 FEED_FORMAT = "2"  # raise when the feed's layout changes, so every cached feed is rebuilt
@@ -161,6 +162,8 @@ def _events(sittings: Iterable[Sitting]) -> list[FeedEvent]:
         description = titles[meeting.code]
         if sitting.agenda_items:
             description += "\n\n" + sitting.agenda_items
+        for text, path in sitting_links(meeting, sitting):
+            description += f"\n\n{text}: {base}{path}"
         location = sitting.room.label if sitting.room is not None else meeting.venue
         summary = sitting.title
         if sitting.is_cancelled:

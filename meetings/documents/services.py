@@ -11,10 +11,17 @@ from meetings.auth.models import User
 from meetings.documents import storage
 from meetings.documents.models import Document
 from meetings.documents.photos import passport_photo
-from meetings.documents.storage import Upload, UploadTooLarge, read_upload
+from meetings.documents.storage import (
+    LETTER_TYPES,
+    STATEMENT_TYPES,
+    Upload,
+    UploadTooLarge,
+    read_upload,
+)
 from meetings.extensions import db
 
 __all__ = [
+    "STATEMENT_TYPES",
     "Document",
     "Upload",
     "UploadTooLarge",
@@ -26,12 +33,14 @@ __all__ = [
 ]
 
 
-def upload_from(storage_field: FileStorage | None, *, field: str) -> Upload | None:
+def upload_from(
+    storage_field: FileStorage | None, *, field: str, accept: frozenset[str] = LETTER_TYPES
+) -> Upload | None:
     """The checked file of a form's file field; None when no file was chosen."""
     if storage_field is None or not getattr(storage_field, "filename", ""):
         return None
     stream: IO[bytes] = storage_field.stream
-    return read_upload(stream, storage_field.filename, field=field)
+    return read_upload(stream, storage_field.filename, field=field, accept=accept)
 
 
 def new_document(actor: User | None, upload: Upload) -> Document:

@@ -8,8 +8,10 @@ it. A file written during a transaction that rolls back is deleted again.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import secrets
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
@@ -31,6 +33,29 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# What each kind of upload accepts: letters, advices and photos; statements (PDF or Word).
+LETTER_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+STATEMENT_TYPES = frozenset({"application/pdf", DOCX})
+
+
+def _word_document(data: bytes) -> bool:
+    """A Word (.docx) document: a ZIP holding word/document.xml, without macros. Only the
+    ZIP's directory and its small content-types entry are read (never the whole archive)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                return False
+            types = archive.getinfo("[Content_Types].xml")
+            if types.file_size > 200_000:
+                return False
+            declared = archive.read(types).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError):
+        return False
+    return "macroEnabled" not in declared and "wordprocessingml.document.main" in declared
 
 
 class UploadTooLarge(DomainError):
@@ -75,8 +100,21 @@ def upload_limit_mb() -> int:
     return max(1, int(current_app.config["UPLOAD_MAX_BYTES"]) // 2**20)
 
 
-def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Upload:
-    """Read and check one uploaded file: not empty, at most UPLOAD_MAX_BYTES, PDF/PNG/JPEG."""
+def _refusal(accept: frozenset[str]) -> str:
+    if accept == STATEMENT_TYPES:
+        return str(_("The file is not a PDF or Word (.docx) document (whatever its name says)."))
+    return str(_("The file is not a PDF, PNG or JPEG document (whatever its name says)."))
+
+
+def read_upload(
+    stream: IO[bytes],
+    filename: str | None,
+    *,
+    field: str,
+    accept: frozenset[str] = LETTER_TYPES,
+) -> Upload:
+    """Read and check one uploaded file: not empty, at most UPLOAD_MAX_BYTES, and by its
+    content one of ``accept`` (PDF/PNG/JPEG unless said otherwise)."""
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
     data = stream.read(limit + 1)
     if not data:
@@ -90,10 +128,10 @@ def read_upload(stream: IO[bytes], filename: str | None, *, field: str) -> Uploa
             field=field,
         )
     kind = sniff(data[:16])
-    if kind is None:
-        raise DomainError(
-            _("The file is not a PDF, PNG or JPEG document (whatever its name says)."), field=field
-        )
+    if kind is None and DOCX in accept and data.startswith(b"PK\x03\x04") and _word_document(data):
+        kind = (DOCX, ".docx")
+    if kind is None or kind[0] not in accept:
+        raise DomainError(_refusal(accept), field=field)
     name = clean_name(filename)
     return Upload(data=data, original_name=name, content_type=kind[0], extension=kind[1])
 

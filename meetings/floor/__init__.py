@@ -15,9 +15,18 @@ def init_app(app: Flask) -> None:
     from meetings.audit.subjects import Subject, add_subjects
     from meetings.auth.permissions import Permission
     from meetings.demo import add_seeder
-    from meetings.floor import focal_views, labels, manage_views, models, presenting, views  # noqa: F401
+    from meetings.floor import (  # noqa: F401
+        focal_views,
+        labels,
+        manage_views,
+        models,
+        presenting,
+        statement_models,
+        statement_views,
+        views,
+    )
     from meetings.floor.demo import seed_floor
-    from meetings.templating import add_meeting_link
+    from meetings.templating import add_meeting_link, add_sitting_link, add_sitting_panel
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage_views.bp)
@@ -27,7 +36,11 @@ def init_app(app: Flask) -> None:
         Subject("speakers_list", _l("List of speakers"), Permission.MANAGE_SCHEDULE),
         Subject("inscription", _l("Inscription on a list of speakers"), Permission.MANAGE_SCHEDULE),
         Subject("speaker_swap", _l("Exchange of places on a list"), Permission.MANAGE_SCHEDULE),
+        Subject("statement", _l("Statement"), Permission.MANAGE_SCHEDULE),
     )
     add_meeting_link(app, views.speakers_link)
+    add_meeting_link(app, statement_views.meeting_statements_link)
+    add_sitting_link(app, statement_views.statements_link)
+    add_sitting_panel(app, statement_views.statements_panel)
     app.jinja_env.filters["speaker_time"] = presenting.clock_time
     add_seeder(app, seed_floor)

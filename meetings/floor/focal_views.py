@@ -67,10 +67,10 @@ ANSWERS = {"agree": swaps.agree, "decline": swaps.decline, "withdraw": swaps.wit
 
 def _answered(answer: str) -> str:
     if answer == "agree":
-        return _("Agreed.")
+        return str(_("Agreed."))
     if answer == "decline":
-        return _("Declined; the places stay as they are.")
-    return _("The proposal is withdrawn.")
+        return str(_("Declined; the places stay as they are."))
+    return str(_("The proposal is withdrawn."))
 
 
 @bp.post("/<int:list_id>/swaps/<int:swap_id>/<any(agree, decline, withdraw):answer>")

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.floor.models import InscriptionStatus, SwapStatus
 from meetings.floor.order import Level, SpeakerKind
+from meetings.floor.statement_models import StatementLanguage, StatementStatus
 from meetings.labels import labels
 
 LEVEL_LABELS = labels(
@@ -47,5 +48,26 @@ SWAP_LABELS = labels(
         SwapStatus.DECLINED: _l("Declined"),
         SwapStatus.WITHDRAWN: _l("Withdrawn"),
         SwapStatus.LAPSED: _l("Lapsed"),
+    },
+)
+
+LANGUAGE_LABELS = labels(
+    StatementLanguage,
+    {
+        StatementLanguage.ARABIC: _l("Arabic"),
+        StatementLanguage.CHINESE: _l("Chinese"),
+        StatementLanguage.ENGLISH: _l("English"),
+        StatementLanguage.FRENCH: _l("French"),
+        StatementLanguage.RUSSIAN: _l("Russian"),
+        StatementLanguage.SPANISH: _l("Spanish"),
+    },
+)
+
+STATEMENT_LABELS = labels(
+    StatementStatus,
+    {
+        StatementStatus.UPLOADED: _l("Not yet delivered"),
+        StatementStatus.DELIVERED: _l("Delivered"),
+        StatementStatus.WITHDRAWN: _l("Withdrawn"),
     },
 )

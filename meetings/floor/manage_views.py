@@ -14,7 +14,7 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.errors import DomainError
-from meetings.floor import speakers, swaps
+from meetings.floor import speakers, statements, swaps
 from meetings.floor.lists import (
     close_list,
     create_list,
@@ -212,4 +212,17 @@ def withdraw_swap(list_id: int, swap_id: int) -> ResponseReturnValue:
         lambda: swaps.withdraw(actor, swap),
         success=_("The proposal is withdrawn."),
         back=url_for(".manage", list_id=list_id),
+    )
+
+
+@bp.get("/meetings/<code>/statements")
+def statements_list(code: str) -> ResponseReturnValue:
+    """Every statement of the meeting, embargoed ones too, to mark them delivered."""
+    actor = current_account()
+    meeting = schedule.managed_meeting(actor, code)
+    return render_template(
+        "floor/manage/statements.html",
+        meeting=meeting,
+        rows=statements.all_statements(actor, meeting.id),
+        confirm=ConfirmForm(),
     )

@@ -18,7 +18,7 @@ from meetings.floor.lists import list_by_id, lists_of
 from meetings.floor.models import Inscription, SpeakersList
 from meetings.floor.order import Level
 from meetings.forms import ConfirmForm, act
-from meetings.schedule.services import visible_meeting
+from meetings.schedule.services import can_manage, visible_meeting
 
 bp = Blueprint("floor", __name__)
 
@@ -32,7 +32,12 @@ def _readable(list_id: int) -> SpeakersList:
 @bp.get("/meetings/<code>/speakers")
 def lists(code: str) -> ResponseReturnValue:
     meeting = visible_meeting(current_actor(), code)
-    return render_template("floor/lists.html", meeting=meeting, lists=lists_of(meeting.id))
+    return render_template(
+        "floor/lists.html",
+        meeting=meeting,
+        lists=lists_of(meeting.id),
+        can_manage=can_manage(current_actor()),
+    )
 
 
 def _focal_state(actor: Any) -> Any:

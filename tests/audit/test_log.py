@@ -38,6 +38,8 @@ NOT_AUDITED = {
     "report_attachment": "audited through the report it belongs to",
     "assistance_item": "written from a submitted report, which is audited",
     "speakers_list_sitting": "association table, audited through the list",
+    "statement_file": "a statement's files, audited through the statement (uploaded, replaced)",
+    "statement_uploader": "audited on the delegation (delegation.statement_uploaders)",
 }
 
 

@@ -73,6 +73,18 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # (an administrator passes the focal points' guard and proposes as the secretariat does)
     ("floor_focal.propose_swap", "POST"): _row("login 403 ok 403 403 403 403 ok"),
     ("floor_focal.answer_swap", "POST"): _row("login 403 ok ok 403 403 403 403"),
+    # Statements: State A's, embargoed until delivered (no one else learns it exists).
+    ("floor.meeting_statements", "GET"): PUBLIC,
+    ("floor.sitting_statements", "GET"): PUBLIC,
+    ("floor.statement_file", "GET"): _row("404 404 ok 404 ok 404 404 ok"),
+    ("floor.statement_old_file", "GET"): _row("login 404 ok 404 ok 404 404 ok"),
+    ("floor.my_statements", "GET"): _row("login 403 ok ok 403 403 403 403"),
+    ("floor.my_statements", "POST"): _row("login 403 ok ok 403 403 403 403"),
+    ("floor.replace_statement", "POST"): _row("login 403 ok 403 403 403 403 403"),
+    ("floor.deliver_statement", "POST"): _row("login 403 ok 403 ok 403 403 ok"),
+    ("floor.withdraw_statement", "POST"): _row("login 403 ok 403 403 403 403 403"),
+    ("floor.statement_uploaders", "POST"): _row("login 403 ok ok 403 403 403 403"),
+    ("floor_manage.statements_list", "GET"): SECRETARIAT,
     ("reporting.index", "GET"): PUBLIC,
     ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
     ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),

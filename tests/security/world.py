@@ -110,9 +110,12 @@ def _reporting(meeting: Any, focal_a: User) -> tuple[Any, Any, int]:
     return cycle, draft, int(need)
 
 
-def _floor(meeting: Any, focal_a: User, focal_b: User, secretariat: User) -> dict[str, int]:
+def _floor(
+    meeting: Any, sitting: Any, focal_a: User, focal_b: User, secretariat: User
+) -> dict[str, int]:
     """An open list of speakers of the meeting: State A and State B inscribed, B proposing to
-    exchange places with A, and an organisation after them."""
+    exchange places with A, and an organisation after them; State A's embargoed statement for
+    the sitting."""
     from datetime import UTC, datetime
 
     from meetings.floor import lists, speakers, swaps
@@ -121,15 +124,33 @@ def _floor(meeting: Any, focal_a: User, focal_b: User, secretariat: User) -> dic
     found = lists.create_list(
         secretariat, meeting.id, "General debate", datetime(2018, 4, 1, tzinfo=UTC), 300
     )
-    assert focal_a.focal_point_assignment and focal_b.focal_point_assignment
+    assert focal_a.focal_point_assignment
+    assert focal_b.focal_point_assignment
     state_a = focal_a.focal_point_assignment.state_id
     state_b = focal_b.focal_point_assignment.state_id
-    assert state_a and state_b
+    assert state_a
+    assert state_b
     own = speakers.inscribe_state(focal_a, found, state_a, Level.MINISTER, None)
     other = speakers.inscribe_state(focal_b, found, state_b, Level.MINISTER, None)
     speakers.inscribe_other(secretariat, found, SpeakerKind.IGO, "African Union")
     swap = swaps.propose(focal_b, other, own)
-    return {"list_id": found.id, "inscription_id": own.id, "swap_id": swap.id}
+    from meetings.floor import statements
+    from meetings.floor.statement_models import StatementLanguage
+
+    statement = statements.upload(
+        focal_a,
+        meeting,
+        statements.delegation_for(focal_a, meeting, create=True),
+        statements.StatementData(sitting.id, "", StatementLanguage.ENGLISH, embargoed=True),
+        letter(),
+    )
+    return {
+        "list_id": found.id,
+        "inscription_id": own.id,
+        "swap_id": swap.id,
+        "statement_id": statement.id,
+        "version": 1,
+    }
 
 
 def _attachment_of(report: Any) -> int:
@@ -209,7 +230,7 @@ def build() -> World:
     cycle, report, need = _reporting(meeting, focal_a)
     focal_b = accounts["focal point B"]
     assert focal_b is not None
-    floor = _floor(meeting, focal_a, focal_b, secretariat)
+    floor = _floor(meeting, sitting, focal_a, focal_b, secretariat)
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
     assert own.delegation_id == delegation.id
