@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
         manage_views,
         models,
         presenting,
+        side_event_manage,
+        side_event_models,
+        side_event_views,
         statement_models,
         statement_views,
         views,
@@ -37,10 +40,14 @@ def init_app(app: Flask) -> None:
         Subject("inscription", _l("Inscription on a list of speakers"), Permission.MANAGE_SCHEDULE),
         Subject("speaker_swap", _l("Exchange of places on a list"), Permission.MANAGE_SCHEDULE),
         Subject("statement", _l("Statement"), Permission.MANAGE_SCHEDULE),
+        Subject("side_event_request", _l("Side event"), Permission.MANAGE_SCHEDULE),
     )
     add_meeting_link(app, views.speakers_link)
     add_meeting_link(app, statement_views.meeting_statements_link)
+    add_meeting_link(app, side_event_views.side_events_link)
     add_sitting_link(app, statement_views.statements_link)
     add_sitting_panel(app, statement_views.statements_panel)
+    add_sitting_panel(app, side_event_views.side_event_panel)
     app.jinja_env.filters["speaker_time"] = presenting.clock_time
+    app.jinja_env.filters["statement_language"] = presenting.language_name
     add_seeder(app, seed_floor)

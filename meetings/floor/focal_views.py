@@ -14,7 +14,7 @@ from meetings.floor import speakers, swaps
 from meetings.floor.models import SpeakerSwap
 from meetings.forms import act
 
-bp = Blueprint("floor_focal", __name__, url_prefix="/delegation/speakers")
+bp = Blueprint("floor_focal", __name__, url_prefix="/delegation/floor")
 guard(bp, Permission.MANAGE_DELEGATION)
 
 
@@ -22,7 +22,7 @@ def _back(list_id: int) -> str:
     return url_for("floor.speakers_page", list_id=list_id)
 
 
-@bp.post("/<int:list_id>/inscriptions/<int:inscription_id>/speaker")
+@bp.post("/speakers/<int:list_id>/inscriptions/<int:inscription_id>/speaker")
 def name_speaker(list_id: int, inscription_id: int) -> ResponseReturnValue:
     actor = current_account()
     row = speakers.inscription_of(list_id, inscription_id)
@@ -34,7 +34,7 @@ def name_speaker(list_id: int, inscription_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:list_id>/inscriptions/<int:inscription_id>/withdraw")
+@bp.post("/speakers/<int:list_id>/inscriptions/<int:inscription_id>/withdraw")
 def withdraw(list_id: int, inscription_id: int) -> ResponseReturnValue:
     actor = current_account()
     row = speakers.inscription_of(list_id, inscription_id)
@@ -45,7 +45,7 @@ def withdraw(list_id: int, inscription_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post("/<int:list_id>/inscriptions/<int:inscription_id>/swap")
+@bp.post("/speakers/<int:list_id>/inscriptions/<int:inscription_id>/swap")
 def propose_swap(list_id: int, inscription_id: int) -> ResponseReturnValue:
     actor = current_account()
     row = speakers.inscription_of(list_id, inscription_id)
@@ -73,7 +73,7 @@ def _answered(answer: str) -> str:
     return str(_("The proposal is withdrawn."))
 
 
-@bp.post("/<int:list_id>/swaps/<int:swap_id>/<any(agree, decline, withdraw):answer>")
+@bp.post("/speakers/<int:list_id>/swaps/<int:swap_id>/<any(agree, decline, withdraw):answer>")
 def answer_swap(list_id: int, swap_id: int, answer: str) -> ResponseReturnValue:
     actor = current_account()
     swap = swaps.swap_by_id(list_id, swap_id)

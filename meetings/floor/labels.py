@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from meetings.floor.models import InscriptionStatus, SwapStatus
 from meetings.floor.order import Level, SpeakerKind
+from meetings.floor.side_event_models import SideEventStatus, SlotKind
 from meetings.floor.statement_models import StatementLanguage, StatementStatus
 from meetings.labels import labels
 
@@ -69,5 +70,26 @@ STATEMENT_LABELS = labels(
         StatementStatus.UPLOADED: _l("Not yet delivered"),
         StatementStatus.DELIVERED: _l("Delivered"),
         StatementStatus.WITHDRAWN: _l("Withdrawn"),
+    },
+)
+
+SLOT_LABELS = labels(
+    SlotKind,
+    {
+        SlotKind.MORNING: _l("Morning"),
+        SlotKind.LUNCHTIME: _l("Lunchtime"),
+        SlotKind.EVENING: _l("Evening"),
+    },
+)
+
+SIDE_EVENT_LABELS = labels(
+    SideEventStatus,
+    {
+        SideEventStatus.REQUESTED: _l("Requested"),
+        SideEventStatus.PROPOSED: _l("Another slot proposed"),
+        SideEventStatus.APPROVED: _l("Approved"),
+        SideEventStatus.DECLINED: _l("Declined"),
+        SideEventStatus.WITHDRAWN: _l("Withdrawn"),
+        SideEventStatus.CANCELLED: _l("Cancelled"),
     },
 )

@@ -51,3 +51,13 @@ def waiting(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def clock_time(seconds: int) -> str:
     """A speaker's time as the timer shows it: 5:00, 1:30."""
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def language_name(code: str) -> str:
+    """An official language's name in the reader's language, from its code."""
+    from meetings.floor.statement_models import StatementLanguage
+
+    try:
+        return str(label(StatementLanguage(code)))
+    except ValueError:
+        return code

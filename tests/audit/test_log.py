@@ -40,6 +40,8 @@ NOT_AUDITED = {
     "speakers_list_sitting": "association table, audited through the list",
     "statement_file": "a statement's files, audited through the statement (uploaded, replaced)",
     "statement_uploader": "audited on the delegation (delegation.statement_uploaders)",
+    "side_event_slot": "audited on the meeting (meeting.side_event_slots)",
+    "side_event_preference": "association table, audited through the request",
 }
 
 

@@ -85,6 +85,13 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("floor.withdraw_statement", "POST"): _row("login 403 ok 403 403 403 403 403"),
     ("floor.statement_uploaders", "POST"): _row("login 403 ok ok 403 403 403 403"),
     ("floor_manage.statements_list", "GET"): SECRETARIAT,
+    # Side events: State A's request (an administrator has no delegation to request for).
+    ("floor_focal.side_events_page", "GET"): _row("login 403 ok ok 403 403 403 ok"),
+    ("floor_focal.side_events_page", "POST"): _row("login 403 ok ok 403 403 403 403"),
+    ("floor_focal.answer_side_event", "POST"): _row("login 403 ok 403 403 403 403 403"),
+    ("floor_manage.side_events_review", "GET"): SECRETARIAT,
+    ("floor_manage.side_events_review", "POST"): SECRETARIAT,
+    ("floor_manage.decide_side_event", "POST"): SECRETARIAT,
     ("reporting.index", "GET"): PUBLIC,
     ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
     ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),

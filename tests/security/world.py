@@ -144,7 +144,30 @@ def _floor(
         statements.StatementData(sitting.id, "", StatementLanguage.ENGLISH, embargoed=True),
         letter(),
     )
+    from datetime import date, time
+
+    from meetings.floor import side_events
+    from meetings.floor.side_event_models import SlotKind
+    from meetings.floor.side_event_slots import offer_slots
+
+    slot = offer_slots(
+        secretariat, meeting, SlotKind.LUNCHTIME, time(13, 15), time(14, 30), [date(2018, 6, 19)]
+    )[0]
+    side_event = side_events.request_side_event(
+        focal_a,
+        meeting,
+        side_events.SideEventData(
+            title="Stockpile security in the Mano River Union",
+            description="A panel.",
+            co_sponsors="",
+            expected_audience=60,
+            languages=["en", "fr"],
+            accessibility="",
+            preferred_slot_ids=[slot.id],
+        ),
+    )
     return {
+        "request_id": side_event.id,
         "list_id": found.id,
         "inscription_id": own.id,
         "swap_id": swap.id,
@@ -266,6 +289,8 @@ def build() -> World:
             "attachment_id": _attachment_of(report),
             **floor,
             "answer": "agree",
+            "reply": "withdraw",
+            "decision": "decline",
         },
         overrides={
             "registration.badge": {"registration_id": member.id},
