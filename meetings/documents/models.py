@@ -20,7 +20,7 @@ class Document(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     original_name: Mapped[str] = mapped_column(sa.String(255))
-    content_type: Mapped[str] = mapped_column(sa.String(50))
+    content_type: Mapped[str] = mapped_column(sa.String(100))  # a Word type is 71 characters
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))

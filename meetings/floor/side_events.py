@@ -25,7 +25,7 @@ from meetings.labels import label
 from meetings.reference.models import OrganisationKind
 from meetings.registration.models import Delegation, Registration, RegistrationStatus
 from meetings.registration.services import delegation_of
-from meetings.schedule.models import Meeting, Room, SittingKind, SittingStatus
+from meetings.schedule.models import Meeting, Room, Sitting, SittingKind, SittingStatus
 from meetings.schedule.sittings import (
     SittingData,
     change_status,
@@ -222,7 +222,7 @@ def _book(
     except DomainError as error:
         raise DomainError(error.message, field="room") from error
     request.sitting_id = sitting.id
-    request.slot_id, request.room_id = slot.id, data.room_id
+    request.slot, request.room = slot, db.session.get(Room, data.room_id)
 
 
 def approve(
@@ -249,7 +249,7 @@ def propose(
         check_no_clash(plan(db.session.get_one(Meeting, request.meeting_id), data))
     except DomainError as error:
         raise DomainError(error.message, field="room") from error
-    request.slot_id, request.room_id = slot.id, data.room_id
+    request.slot, request.room = slot, db.session.get(Room, data.room_id)
     request.message = message.strip()
     _move(actor, request, S.PROPOSED, slot=slot.id, room=data.room_id)
     return request
@@ -270,7 +270,7 @@ def reject_proposal(actor: User, request: SideEventRequest) -> SideEventRequest:
     _organiser(actor, request)
     if request.status is not S.PROPOSED:
         raise DomainError(_("There is no proposal to answer."))
-    request.slot_id = request.room_id = None
+    request.slot = request.room = None
     _move(actor, request, S.REQUESTED)
     return request
 
@@ -297,7 +297,7 @@ def cancel(actor: User, request: SideEventRequest, reason: str = "") -> SideEven
         _organiser(actor, request)
     _allowed(request, S.CANCELLED)
     request.message = reason.strip()
-    sitting = request.sitting
+    sitting = db.session.get(Sitting, request.sitting_id) if request.sitting_id else None
     if sitting is not None and sitting.status is SittingStatus.SCHEDULED:
         change_status(None, sitting, SittingStatus.CANCELLED)
     _move(actor, request, S.CANCELLED, reason=request.message)
