@@ -1,6 +1,9 @@
 """How the floor's values are named on screen (translatable)."""
 
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from meetings.floor.models import InscriptionStatus, SwapStatus
 from meetings.floor.order import Level, SpeakerKind
@@ -52,16 +55,19 @@ SWAP_LABELS = labels(
     },
 )
 
+
+def _language_name(code: str) -> LazyString:
+    """An official language's name in the reader's language, from the CLDR (Babel): the
+    catalogues keep "English" for the language switcher, in each language's own name."""
+
+    def name() -> str:
+        return str(Locale.parse(code).get_display_name(str(get_locale() or "en")))
+
+    return LazyString(name)
+
+
 LANGUAGE_LABELS = labels(
-    StatementLanguage,
-    {
-        StatementLanguage.ARABIC: _l("Arabic"),
-        StatementLanguage.CHINESE: _l("Chinese"),
-        StatementLanguage.ENGLISH: _l("English"),
-        StatementLanguage.FRENCH: _l("French"),
-        StatementLanguage.RUSSIAN: _l("Russian"),
-        StatementLanguage.SPANISH: _l("Spanish"),
-    },
+    StatementLanguage, {language: _language_name(language.value) for language in StatementLanguage}
 )
 
 STATEMENT_LABELS = labels(
