@@ -14,7 +14,7 @@ from meetings.auth.current import current_account
 from meetings.auth.guards import guard
 from meetings.auth.permissions import Permission
 from meetings.errors import DomainError
-from meetings.floor import speakers, statements, swaps
+from meetings.floor import speakers, statement_queries, swaps
 from meetings.floor.lists import (
     close_list,
     create_list,
@@ -223,6 +223,6 @@ def statements_list(code: str) -> ResponseReturnValue:
     return render_template(
         "floor/manage/statements.html",
         meeting=meeting,
-        rows=statements.all_statements(actor, meeting.id),
+        rows=statement_queries.all_statements(actor, meeting.id),
         confirm=ConfirmForm(),
     )

@@ -13,9 +13,10 @@ from flask_login import login_required
 
 from meetings.auth.current import current_account, current_actor
 from meetings.documents.services import STATEMENT_TYPES, send_document, upload_from
-from meetings.floor import statements
+from meetings.floor import statement_queries, statements
 from meetings.floor.statement_models import Statement, StatementLanguage
-from meetings.floor.statements import StatementData, StatementFilter
+from meetings.floor.statement_queries import StatementFilter
+from meetings.floor.statements import StatementData
 from meetings.floor.views import bp
 from meetings.forms import ConfirmForm, act, perform
 from meetings.reference.services import states
@@ -47,10 +48,10 @@ def meeting_statements(code: str) -> ResponseReturnValue:
         "floor/statements.html",
         meeting=meeting,
         sitting=None,
-        rows=statements.public_statements(meeting.id, chosen),
+        rows=statement_queries.public_statements(meeting.id, chosen),
         chosen=chosen,
         states=states(),
-        items=statements.agenda_items_of(meeting.id),
+        items=statement_queries.agenda_items_of(meeting.id),
         languages=list(StatementLanguage),
     )
 
@@ -63,7 +64,9 @@ def sitting_statements(code: str, number: int) -> ResponseReturnValue:
         "floor/statements.html",
         meeting=meeting,
         sitting=sitting,
-        rows=statements.public_statements(meeting.id, StatementFilter(sitting_id=sitting.id)),
+        rows=statement_queries.public_statements(
+            meeting.id, StatementFilter(sitting_id=sitting.id)
+        ),
         chosen=StatementFilter(),
         states=[],
         items=[],
@@ -85,7 +88,7 @@ def statement_old_file(statement_id: int, version: int) -> ResponseReturnValue:
     found = statements.statement_by_id(statement_id)
     if not statements.may_see_history(actor, found):
         abort(404)
-    kept = statements.file_of(found, version)
+    kept = statement_queries.file_of(found, version)
     return send_document(kept.document, missing=_("This statement has no such file."))
 
 
@@ -136,10 +139,10 @@ def my_statements(code: str) -> ResponseReturnValue:
         "floor/my_statements.html",
         meeting=meeting,
         delegation=delegation,
-        rows=statements.statements_of(delegation.id) if delegation else [],
-        history=statements.history,
-        sittings=statements.sittings_for_statements(meeting.id),
-        items=statements.agenda_items_of(meeting.id),
+        rows=statement_queries.statements_of(delegation.id) if delegation else [],
+        history=statement_queries.history,
+        sittings=statement_queries.sittings_for_statements(meeting.id),
+        items=statement_queries.agenda_items_of(meeting.id),
         languages=list(StatementLanguage),
         members=statements.members_of(actor, delegation) if delegation else [],
         uploaders=statements.uploaders_of(delegation) if delegation else set(),
@@ -229,7 +232,7 @@ def statements_panel(meeting: Any, sitting: Any) -> tuple[str, dict[str, Any]] |
     """The statements delivered (or not embargoed) at a sitting, on the sitting's page."""
     if sitting.kind is SittingKind.SIDE_EVENT:
         return None
-    rows = statements.public_statements(meeting.id, StatementFilter(sitting_id=sitting.id))
+    rows = statement_queries.public_statements(meeting.id, StatementFilter(sitting_id=sitting.id))
     return "floor/_sitting_statements.html", {"rows": rows}
 
 

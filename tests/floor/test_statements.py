@@ -14,9 +14,10 @@ from meetings.auth.models import Role
 from meetings.documents.services import STATEMENT_TYPES, read_upload
 from meetings.errors import DomainError, PermissionDenied
 from meetings.extensions import db
-from meetings.floor import statements
+from meetings.floor import statement_queries, statements
 from meetings.floor.statement_models import StatementLanguage, StatementStatus
-from meetings.floor.statements import StatementData, StatementFilter
+from meetings.floor.statement_queries import StatementFilter
+from meetings.floor.statements import StatementData
 from meetings.registration.models import RegistrationStatus
 from meetings.registration.workflow import transition
 from tests.factories.auth import make_user
@@ -156,7 +157,7 @@ def test_an_embargoed_statement_is_seen_by_the_delegation_and_the_secretariat_un
     for role, actor in roles.items():
         assert statements.may_see(actor, embargoed) == (role in SEES_EMBARGOED), role
         assert statements.may_see(actor, advance), role
-    listed = statements.public_statements(meeting.id, StatementFilter())
+    listed = statement_queries.public_statements(meeting.id, StatementFilter())
     assert [s.id for s in listed] == [advance.id]
     now(SITTING_STARTS - timedelta(minutes=1))
     with pytest.raises(DomainError, match="once its sitting has begun"):
@@ -165,7 +166,7 @@ def test_an_embargoed_statement_is_seen_by_the_delegation_and_the_secretariat_un
     statements.mark_delivered(roles["secretariat"], embargoed)
     for role, actor in roles.items():
         assert statements.may_see(actor, embargoed), role
-    listed = statements.public_statements(meeting.id, StatementFilter(sitting_id=sitting.id))
+    listed = statement_queries.public_statements(meeting.id, StatementFilter(sitting_id=sitting.id))
     assert {s.id for s in listed} == {embargoed.id, advance.id}
     with pytest.raises(PermissionDenied):
         statements.mark_delivered(roles["delegate of Ghana, not allowed"], advance)
@@ -193,7 +194,7 @@ def test_a_replaced_file_keeps_its_history() -> None:
     statement = _upload(ghana, meeting, delegation, sitting)
     first = statement.document_id
     statements.replace_file(ghana, statement, statement_file(docx(), "corrected.docx"))
-    kept = statements.history(statement)
+    kept = statement_queries.history(statement)
     assert [k.version for k in kept] == [2, 1]
     assert kept[1].document_id == first
     assert statement.document.original_name == "corrected.docx"
@@ -213,7 +214,9 @@ def test_the_filters_by_state_agenda_item_and_language() -> None:
     )
 
     def ids(**chosen):
-        return [s.id for s in statements.public_statements(meeting.id, StatementFilter(**chosen))]
+        return [
+            s.id for s in statement_queries.public_statements(meeting.id, StatementFilter(**chosen))
+        ]
 
     assert ids(state_id=delegation.state_id) == [french.id]
     assert ids(language=StatementLanguage.ENGLISH) == [english.id]
