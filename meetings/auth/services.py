@@ -325,17 +325,20 @@ def list_users(actor: User, *, search: str = "", page: int = 1, per_page: int = 
     return paginate(query.order_by(User.full_name, User.id), page=page, per_page=per_page)
 
 
-def focal_point_addresses(state_id: int) -> list[str]:
-    """The e-mail addresses of the active focal points of a State."""
+def focal_point_addresses(
+    state_id: int | None = None, *, organisation_id: int | None = None
+) -> list[str]:
+    """The e-mail addresses of the active focal points of a State (or of an organisation)."""
+    acting_for = (
+        RoleAssignment.state_id == state_id
+        if state_id is not None
+        else RoleAssignment.organisation_id == organisation_id
+    )
     return list(
         db.session.scalars(
             sa.select(User.email)
             .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == Role.FOCAL_POINT,
-                RoleAssignment.state_id == state_id,
-                User.active,
-            )
+            .where(RoleAssignment.role == Role.FOCAL_POINT, acting_for, User.active)
             .order_by(User.email)
         )
     )

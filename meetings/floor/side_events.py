@@ -336,10 +336,9 @@ def side_event_of_sitting(sitting_id: int) -> SideEventRequest | None:
 def _tell(request: SideEventRequest) -> None:
     """The organiser's focal points, at each step."""
     delegation = request.delegation
-    if delegation.state_id is not None:
-        addresses = focal_point_addresses(delegation.state_id)
-    else:
-        addresses = _organisation_addresses(delegation.organisation_id)
+    addresses = focal_point_addresses(
+        delegation.state_id, organisation_id=delegation.organisation_id
+    )
     meeting = db.session.get_one(Meeting, request.meeting_id)
     link = external_url("floor_focal.side_events_page", code=meeting.code)
     for address in addresses:
@@ -356,23 +355,6 @@ def _tell(request: SideEventRequest) -> None:
             meeting=meeting,
             link=link,
         )
-
-
-def _organisation_addresses(organisation_id: int | None) -> list[str]:
-    from meetings.auth.models import Role, RoleAssignment
-
-    return list(
-        db.session.scalars(
-            sa.select(User.email)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(
-                RoleAssignment.role == Role.FOCAL_POINT,
-                RoleAssignment.organisation_id == organisation_id,
-                User.active,
-            )
-            .order_by(User.email)
-        )
-    )
 
 
 def own_delegation(actor: User, meeting: Meeting) -> Delegation | None:

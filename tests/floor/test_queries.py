@@ -15,6 +15,7 @@ from meetings.floor.order import GAP, Level, SpeakerKind
 from meetings.reference.models import State, UNStatus
 from tests.floor.conftest import OPENS
 from tests.floor.factories import delegate, focal, open_list
+from tests.support import page_query_counts
 
 
 def _inscribe(found, states: list[State], start: int) -> None:
@@ -36,15 +37,6 @@ def _inscribe(found, states: list[State], start: int) -> None:
     db.session.flush()
 
 
-def _counts(client, queries, urls: list[str]) -> list[int]:
-    found = []
-    for url in urls:
-        with queries() as counted:
-            assert client.get(url).status_code == 200, url
-        found.append(counted.count)
-    return found
-
-
 def test_the_list_pages_ask_a_fixed_number_of_times(client, login, queries) -> None:
     members = db.session.scalars(
         sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
@@ -63,12 +55,12 @@ def test_the_list_pages_ask_a_fixed_number_of_times(client, login, queries) -> N
         f"/secretariat/speakers/{found.id}",
         f"/meetings/{found.meeting.code}/speakers",
     ]
-    small = _counts(client, queries, urls)
+    small = page_query_counts(client, queries, urls)
     _inscribe(found, members[10:], 10)
     more = db.session.scalars(sa.select(Inscription).order_by(Inscription.id)).all()
     swaps.propose(desk, more[5], more[150])
     db.session.commit()
-    assert _counts(client, queries, urls) == small
+    assert page_query_counts(client, queries, urls) == small
 
 
 def test_a_focal_points_view_of_a_long_list_asks_a_fixed_number_of_times(
@@ -82,7 +74,7 @@ def test_a_focal_points_view_of_a_long_list_asks_a_fixed_number_of_times(
     db.session.commit()
     login(focal(members[0].alpha2))
     url = f"/speakers/{found.id}"
-    small = _counts(client, queries, [url])
+    small = page_query_counts(client, queries, [url])
     _inscribe(found, members[10:], 10)
     db.session.commit()
-    assert _counts(client, queries, [url]) == small
+    assert page_query_counts(client, queries, [url]) == small

@@ -19,6 +19,7 @@ from meetings.reporting.models import (
     ReportStatus,
 )
 from tests.factories.reporting import make_cycle
+from tests.support import page_query_counts
 
 
 def _reports(cycle, states: list[State]) -> None:
@@ -52,15 +53,6 @@ def _reports(cycle, states: list[State]) -> None:
     db.session.commit()
 
 
-def _counts(client, queries, urls: list[str]) -> list[int]:
-    found = []
-    for url in urls:
-        with queries() as counted:
-            assert client.get(url).status_code == 200, url
-        found.append(counted.count)
-    return found
-
-
 def test_reporting_pages_ask_a_fixed_number_of_times(client, login, queries) -> None:
     members = db.session.scalars(
         sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
@@ -76,12 +68,12 @@ def test_reporting_pages_ask_a_fixed_number_of_times(client, login, queries) -> 
         "/secretariat/reporting/contacts",
         "/assistance",
     ]
-    small = _counts(client, queries, urls)
+    small = page_query_counts(client, queries, urls)
     _reports(first, members[10:190])
     for year in (2008, 2010, 2012, 2014):
         earlier = make_cycle(
             start=date(year, 6, 16), opens=date(year, 3, 1), closes=date(year, 5, 2)
         )
         _reports(earlier, members[:50])
-    large = _counts(client, queries, urls)
+    large = page_query_counts(client, queries, urls)
     assert small == large, list(zip(urls, small, large, strict=True))

@@ -101,3 +101,13 @@ def form_errors(response: TestResponse) -> list[str]:
         re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m)).strip()
         for m in re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
     ]
+
+
+def page_query_counts(client: Any, queries: Any, urls: list[str]) -> list[int]:
+    """How many statements each page sends (each must answer 200)."""
+    found = []
+    for url in urls:
+        with queries() as counted:
+            assert client.get(url).status_code == 200, url
+        found.append(counted.count)
+    return found
