@@ -78,3 +78,66 @@ def test_a_focal_points_view_of_a_long_list_asks_a_fixed_number_of_times(
     _inscribe(found, members[10:], 10)
     db.session.commit()
     assert page_query_counts(client, queries, [url]) == small
+
+
+def _statements_and_side_events(meeting, sitting, desk, states: list[State], slot) -> None:
+    """A statement and a side-event request from each State (through the services)."""
+    from meetings.floor import side_events, statements
+    from meetings.floor.statement_models import StatementLanguage
+    from tests.floor.test_statements import statement_file
+
+    for state in states:
+        focal_point = focal(state.alpha2)
+        statements.upload(
+            focal_point,
+            meeting,
+            statements.delegation_for(focal_point, meeting, create=True),
+            statements.StatementData(sitting.id, "", StatementLanguage.ENGLISH, embargoed=False),
+            statement_file(),
+        )
+        side_events.request_side_event(
+            focal_point,
+            meeting,
+            side_events.SideEventData(
+                title=f"Side event of {state.name}",
+                description="A panel.",
+                co_sponsors="",
+                expected_audience=40,
+                languages=["en"],
+                accessibility="",
+                preferred_slot_ids=[slot.id],
+            ),
+        )
+    db.session.commit()
+
+
+def test_the_statements_and_side_events_pages_ask_a_fixed_number_of_times(
+    client, login, queries
+) -> None:
+    from datetime import date, time
+
+    from meetings.floor.side_event_models import SlotKind
+    from meetings.floor.side_event_slots import offer_slots
+    from tests.factories.schedule import make_sitting
+
+    members = db.session.scalars(
+        sa.select(State).where(State.un_status == UNStatus.MEMBER).order_by(State.name)
+    ).all()
+    desk, found = open_list()
+    meeting = found.meeting
+    sitting = make_sitting(meeting, number=1)
+    slot = offer_slots(
+        desk, meeting, SlotKind.LUNCHTIME, time(13, 15), time(14, 30), [date(2018, 6, 19)]
+    )[0]
+    _statements_and_side_events(meeting, sitting, desk, members[:5], slot)
+    login(Role.SECRETARIAT)
+    urls = [
+        f"/meetings/{meeting.code}/statements",
+        f"/meetings/{meeting.code}/sittings/1/statements",
+        f"/meetings/{meeting.code}/sittings/1",
+        f"/secretariat/meetings/{meeting.code}/statements",
+        f"/secretariat/meetings/{meeting.code}/side-events",
+    ]
+    small = page_query_counts(client, queries, urls)
+    _statements_and_side_events(meeting, sitting, desk, members[5:40], slot)
+    assert page_query_counts(client, queries, urls) == small
