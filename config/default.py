@@ -114,5 +114,6 @@ SPONSORSHIP_FOUR_EYES_USD = 5_000
 LOGIN_ADDRESS_RATE_LIMIT = "50 per minute"  # failed logins from one address (a venue shares one)
 SIGNUP_RATE_LIMIT = "10 per hour"  # each sign-up costs an Argon2id hash
 RESET_RATE_LIMIT = "5 per 15 minutes"  # password-reset requests, per address and per account
+API_RATE_LIMIT = "600 per minute"  # API requests per token (or per address without one)
 HSTS_SECONDS = 0  # Strict-Transport-Security max-age; production sets a year
 TRUSTED_HOSTS = None  # hosts answered for; production defaults to the public address's host

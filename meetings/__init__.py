@@ -31,6 +31,7 @@ FEATURES = (
     "sponsorship",
     "reporting",
     "floor",
+    "api",
     "home",
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sqlalchemy.exc as sa_exc
@@ -67,7 +68,7 @@ ERROR_TITLES = {
 }
 
 
-def _explanation(code: int) -> str:
+def explanation(code: int) -> str:
     from meetings.documents.storage import upload_limit_mb
 
     explanations: dict[int, str] = {
@@ -94,23 +95,49 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     title = ERROR_TITLES.get(code, ERROR_TITLES[500])
     return (
         render_template(
-            "errors/error.html", code=code, title=title, message=message or _explanation(code)
+            "errors/error.html", code=code, title=title, message=message or explanation(code)
         ),
         code,
     )
+
+
+# A later feature's own form of an error for its requests (the JSON API answers with problem
+# details): renderer(code, message, error) -> a response, or None for the page.
+ErrorRenderer = Callable[[int, str | None, Exception | None], "Response | None"]
+
+
+def add_error_renderer(app: Flask, renderer: ErrorRenderer) -> None:
+    app.extensions.setdefault("meetings_error_renderers", []).append(renderer)
+
+
+def _rendered_elsewhere(code: int, message: str | None, error: Exception | None) -> Response | None:
+    from flask import current_app
+
+    renderers: list[ErrorRenderer] = current_app.extensions.get("meetings_error_renderers", [])
+    for renderer in renderers:
+        response = renderer(code, message, error)
+        if response is not None:
+            return response
+    return None
 
 
 def register_error_handlers(app: Flask) -> None:
     from meetings.extensions import db, login_manager
 
     @app.errorhandler(DomainError)
-    def domain_error(error: DomainError) -> tuple[str, int]:
+    def domain_error(error: DomainError) -> Response | tuple[str, int]:
         db.session.rollback()
+        elsewhere = _rendered_elsewhere(error.status_code, error.message, error)
+        if elsewhere is not None:
+            return elsewhere
         return render_error(error.status_code, error.message)
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> Response | tuple[str, int]:
         db.session.rollback()
+        elsewhere = _rendered_elsewhere(400, None, error)
+        if elsewhere is not None:
+            return elsewhere
         return render_error(
             400,
             _(
@@ -121,7 +148,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(sa_exc.OperationalError)
     @app.errorhandler(sa_exc.InterfaceError)
-    def database_unavailable(error: sa_exc.DBAPIError) -> tuple[str, int, dict[str, str]]:
+    def database_unavailable(
+        error: sa_exc.DBAPIError,
+    ) -> Response | tuple[str, int, dict[str, str]]:
         """The database did not answer (down, restarting, unreachable, locked too long): say so
         with a 503 and no detail. The connection pool checks connections before use
         (``pool_pre_ping``), so the first request after the database returns succeeds."""
@@ -135,6 +164,10 @@ def register_error_handlers(app: Flask) -> None:
             db.session.close()
         # The page must not ask the database who is logged in: it is shown as to a visitor.
         g._login_user = login_manager.anonymous_user()
+        elsewhere = _rendered_elsewhere(503, None, error)
+        if elsewhere is not None:
+            elsewhere.headers["Retry-After"] = "30"
+            return elsewhere
         page, code = render_error(503)
         return page, code, {"Retry-After": "30"}
 
@@ -147,6 +180,9 @@ def register_error_handlers(app: Flask) -> None:
             # for a host we do not serve; the bare answer says enough.
             return error.get_response()
         db.session.rollback()
+        elsewhere = _rendered_elsewhere(error.code, None, error)
+        if elsewhere is not None:
+            return elsewhere
         if request.accept_mimetypes.best == "application/json":
             return error.get_response()
         return render_error(error.code)

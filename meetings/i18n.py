@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import SimpleNamespace
 
 import flask_babel
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask.globals import _cv_app
 from flask_babel import get_locale
 from flask_login import current_user
@@ -48,6 +48,16 @@ def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    if request.path.startswith("/api/"):
+        # The JSON API reads no cookies: the token owner's language, else Accept-Language.
+        token = g.get("api_token")
+        owner_locale = token.user.locale if token is not None else None
+        if owner_locale in languages:
+            return str(owner_locale)
+        return str(
+            request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     # This browser's choice (the header's language switch) first; then the account's language
     # (what its e-mails are written in, set on the account page); then the browser's own.
     chosen = session.get("language")

@@ -92,3 +92,13 @@ def records_of(contribution: Contribution) -> ContributionRecords:
         ),
         disputes=_of(Dispute, contribution, Dispute.id),
     )
+
+
+def entries_after(actor: User, after_sequence: int | None, limit: int) -> list[LedgerEntry]:
+    """Ledger entries in the order they were posted, after ``after_sequence`` (the API's cursor):
+    one indexed range, however long the ledger."""
+    require(actor, Permission.MANAGE_FUND)
+    query = sa.select(LedgerEntry).order_by(LedgerEntry.sequence).limit(limit)
+    if after_sequence is not None:
+        query = query.where(LedgerEntry.sequence > after_sequence)
+    return list(db.session.scalars(query))

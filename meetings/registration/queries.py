@@ -119,6 +119,7 @@ _LIST_COLUMNS = (
         Registration.photo_id,
         Registration.added_on_behalf,
         Registration.badge_print_count,
+        Registration.checked_in_at,
         raiseload=True,
     ),
     joinedload(Registration.meeting).load_only(Meeting.id, Meeting.code, raiseload=True),
@@ -326,3 +327,15 @@ def has_registrations(meeting: Meeting) -> bool:
         )
         is not None
     )
+
+
+def registrations_after(
+    actor: User, filters: RegistrationFilter, after_id: int | None, limit: int
+) -> list[Registration]:
+    """The secretariat's registrations in id order after ``after_id`` (the API's cursor): one
+    indexed range, however many registrations the meeting has."""
+    require(actor, Permission.MANAGE_REGISTRATIONS)
+    query = _filtered(filters).options(*_LIST_COLUMNS).order_by(Registration.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Registration.id > after_id)
+    return list(db.session.scalars(query))

@@ -385,3 +385,16 @@ def application_names(ids: list[int]) -> dict[int, str]:
         .where(Application.id.in_(ids))
     )
     return {a.id: f"{a.state.display_name} — {a.meeting.display_title}" for a in found}
+
+
+def applications_after(actor: User, after_id: int | None, limit: int) -> list[Row]:
+    """Every application in the order it was made, after ``after_id`` (the API's cursor), with
+    its nominee, score and award: for the fund administrators."""
+    require_reviewer(actor)
+    conditions = [Application.id > after_id] if after_id is not None else []
+    found = list(
+        db.session.scalars(
+            sa.select(Application).where(*conditions).order_by(Application.id).limit(limit)
+        )
+    )
+    return rows(found)
