@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import Response, g, request
 from flask_babel import gettext as _
 from pydantic import BaseModel
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
@@ -22,6 +23,9 @@ from meetings.errors import PermissionDenied
 from meetings.extensions import db
 
 T = TypeVar("T")
+# What an operation returns. (Not flask's ResponseReturnValue: spectree reads each operation's
+# annotations at run time, and that alias names types flask.typing only imports for checkers.)
+Answer = Response | dict[str, Any] | list[Any]
 DEFAULT_LIMIT, LARGEST_LIMIT = 50, 200
 
 
@@ -137,3 +141,24 @@ def window(
 
 def page_body(items: Sequence[BaseModel], next_cursor: str | None) -> dict[str, Any]:
     return {"items": [item.model_dump(mode="json") for item in items], "next_cursor": next_cursor}
+
+
+_DOCUMENT: dict[str, Any] = {}
+
+
+def document(app: Any) -> dict[str, Any]:
+    """The OpenAPI document, generated once: spectree's, with every problem answer said to be
+    ``application/problem+json`` (what the API sends)."""
+    if not _DOCUMENT:
+        if getattr(spec, "app", None) is None:
+            spec.app = app
+        generated = copy.deepcopy(spec.spec)
+        for item in generated.get("paths", {}).values():
+            for operation in item.values():
+                for answer in operation.get("responses", {}).values():
+                    content = answer.get("content", {})
+                    body = content.get("application/json")
+                    if body and body.get("schema", {}).get("$ref", "").endswith("/Problem"):
+                        content["application/problem+json"] = content.pop("application/json")
+        _DOCUMENT.update(generated)
+    return _DOCUMENT

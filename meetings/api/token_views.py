@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template, url_for
-from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from spectree import Response as Answers
 
 from meetings.api import schemas as s
-from meetings.api.base import acting, decode_cursor, encode_cursor, page_body, spec, window
+from meetings.api.base import Answer, acting, decode_cursor, encode_cursor, page_body, spec, window
 from meetings.api.models import Scope
 from meetings.api.views import NOT_FOUND, V1, bp
 from meetings.auth.permissions import Permission, has_permission
@@ -41,7 +40,7 @@ AUTHORISED = {**NOT_FOUND, "HTTP_403": s.Problem}
 
 @bp.get(V1 + "/me")
 @spec.validate(resp=Answers(HTTP_200=s.Me, **AUTHORISED), tags=["account"], security=TOKEN)
-def me() -> ResponseReturnValue:
+def me() -> Answer:
     """Who the token acts for, and what the token may do."""
     user = acting(*Scope)
     from flask import g
@@ -77,7 +76,7 @@ def _registration(row: Registration, delegation: str) -> s.Registration:
     tags=["registrations"],
     security=TOKEN,
 )
-def registrations(code: str, query: s.ListQuery) -> ResponseReturnValue:
+def registrations(code: str, query: s.ListQuery) -> Answer:
     """A focal point: its delegation's registrations. The secretariat: every registration."""
     user = acting(Scope.READ, Scope.REGISTRATIONS)
     meeting = visible_meeting(user, code)
@@ -105,7 +104,7 @@ def registrations(code: str, query: s.ListQuery) -> ResponseReturnValue:
     tags=["registrations"],
     security=TOKEN,
 )
-def register(code: str, json: s.NewRegistration) -> ResponseReturnValue:
+def register(code: str, json: s.NewRegistration) -> Answer:
     """A focal point registers a member of its delegation (approved at once, as on the page)."""
     user = acting(Scope.REGISTRATIONS)
     meeting = visible_meeting(user, code)
@@ -139,7 +138,7 @@ def register(code: str, json: s.NewRegistration) -> ResponseReturnValue:
 @spec.validate(
     resp=Answers(HTTP_200=s.Registration, **AUTHORISED), tags=["registrations"], security=TOKEN
 )
-def approve(registration_id: int) -> ResponseReturnValue:
+def approve(registration_id: int) -> Answer:
     """A focal point approves a registration of its delegation (the first stage)."""
     user = acting(Scope.REGISTRATIONS)
     from meetings.registration.access import registration_for
@@ -157,7 +156,7 @@ def approve(registration_id: int) -> ResponseReturnValue:
     tags=["registrations"],
     security=TOKEN,
 )
-def check_ins(code: str, query: s.ListQuery) -> ResponseReturnValue:
+def check_ins(code: str, query: s.ListQuery) -> Answer:
     """The secretariat: accredited registrations and when each person checked in."""
     user = acting(Scope.READ)
     meeting = visible_meeting(user, code)
@@ -195,7 +194,7 @@ def _money(value: Any) -> s.Money:
     tags=["fund"],
     security=TOKEN,
 )
-def contributions(query: s.ListQuery) -> ResponseReturnValue:
+def contributions(query: s.ListQuery) -> Answer:
     """A donor's own contributions, each with its receipt once the money is received."""
     user = acting(Scope.FUND)
     donor = donor_of(user)
@@ -223,7 +222,7 @@ def contributions(query: s.ListQuery) -> ResponseReturnValue:
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt")
 @spec.validate(resp=Answers(HTTP_200=s.Receipt, **AUTHORISED), tags=["fund"], security=TOKEN)
-def receipt(contribution_id: int) -> ResponseReturnValue:
+def receipt(contribution_id: int) -> Answer:
     user = acting(Scope.FUND)
     found = receipts.receipt_for(user, contribution_id)
     return s.Receipt(
@@ -239,7 +238,7 @@ def receipt(contribution_id: int) -> ResponseReturnValue:
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt.pdf")
 @spec.validate(resp=Answers(HTTP_200=None, **AUTHORISED), tags=["fund"], security=TOKEN)
-def receipt_pdf(contribution_id: int) -> ResponseReturnValue:
+def receipt_pdf(contribution_id: int) -> Answer:
     """The receipt as the PDF the donor's page offers."""
     user = acting(Scope.FUND)
     found = receipts.receipt_for(user, contribution_id)
@@ -259,7 +258,7 @@ def receipt_pdf(contribution_id: int) -> ResponseReturnValue:
     tags=["fund"],
     security=TOKEN,
 )
-def applications(query: s.ListQuery) -> ResponseReturnValue:
+def applications(query: s.ListQuery) -> Answer:
     """Sponsorship applications with their score and award: for fund administrators."""
     user = acting(Scope.FUND)
     rows = applications_after(user, decode_cursor(query.cursor), query.limit + 1)
@@ -288,7 +287,7 @@ def applications(query: s.ListQuery) -> ResponseReturnValue:
     tags=["fund"],
     security=TOKEN,
 )
-def ledger(query: s.ListQuery) -> ResponseReturnValue:
+def ledger(query: s.ListQuery) -> Answer:
     """The fund's ledger in the order entries were posted (append-only: a cursor never skips)."""
     user = acting(Scope.FUND)
     rows = fund_lists.entries_after(user, decode_cursor(query.cursor), query.limit + 1)

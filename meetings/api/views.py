@@ -13,7 +13,15 @@ from flask_babel import get_locale
 from spectree import Response as Answers
 
 from meetings.api import schemas as s
-from meetings.api.base import authenticate_request, page_body, reader, spec, window
+from meetings.api.base import (
+    Answer,
+    authenticate_request,
+    document,
+    page_body,
+    reader,
+    spec,
+    window,
+)
 from meetings.extensions import csrf, limiter
 from meetings.floor import presenting, speakers
 from meetings.floor.lists import list_by_id, lists_of
@@ -53,10 +61,7 @@ limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=_api_k
 @bp.get(V1 + "/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 document, generated from the operations and their schemas."""
-    if getattr(spec, "app", None) is None:
-        spec.app = current_app._get_current_object()  # type: ignore[attr-defined]
-    document: dict[str, Any] = spec.spec
-    return document
+    return document(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _meeting(meeting: Any, version: str) -> s.Meeting:
@@ -77,7 +82,7 @@ def _meeting(meeting: Any, version: str) -> s.Meeting:
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.MeetingPage, **COMMON), tags=["programme"]
 )
-def meetings(query: s.ListQuery) -> ResponseReturnValue:
+def meetings(query: s.ListQuery) -> Answer:
     """The published meetings, by their start."""
     found = sorted(public_meetings(), key=lambda m: m.id)
     page, cursor = window(found, lambda m: m.id, query.cursor, query.limit)
@@ -107,7 +112,7 @@ def _versioned(body: dict[str, Any], stamp: ScheduleStamp) -> Response:
 
 @bp.get(V1 + "/meetings/<code>")
 @spec.validate(resp=Answers(HTTP_200=s.Meeting, HTTP_304=None, **NOT_FOUND), tags=["programme"])
-def meeting(code: str) -> ResponseReturnValue:
+def meeting(code: str) -> Answer:
     """One meeting; its ETag is the programme's version (send If-None-Match for a 304)."""
     stamp = visible_stamp(reader(), code)
     unchanged = _unchanged(stamp)
@@ -123,7 +128,7 @@ def meeting(code: str) -> ResponseReturnValue:
     resp=Answers(HTTP_200=s.SittingPage, HTTP_304=None, **NOT_FOUND),
     tags=["programme"],
 )
-def sittings(code: str, query: s.SittingQuery) -> ResponseReturnValue:
+def sittings(code: str, query: s.SittingQuery) -> Answer:
     """The meeting's sittings in time order, cancelled ones included (status says so)."""
     stamp = visible_stamp(reader(), code)
     unchanged = _unchanged(stamp)
@@ -157,7 +162,7 @@ def sittings(code: str, query: s.SittingQuery) -> ResponseReturnValue:
 
 @bp.get(V1 + "/rooms")
 @spec.validate(query=s.ListQuery, resp=Answers(HTTP_200=s.RoomPage, **COMMON), tags=["programme"])
-def rooms(query: s.ListQuery) -> ResponseReturnValue:
+def rooms(query: s.ListQuery) -> Answer:
     found = sorted(schedule_rooms.rooms(), key=lambda r: r.id)
     page, cursor = window(found, lambda r: r.id, query.cursor, query.limit)
     return page_body(
@@ -170,7 +175,7 @@ def rooms(query: s.ListQuery) -> ResponseReturnValue:
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.ParticipantPage, **NOT_FOUND), tags=["participants"]
 )
-def participants(code: str, query: s.ListQuery) -> ResponseReturnValue:
+def participants(code: str, query: s.ListQuery) -> Answer:
     """The published list of participants: accredited people who agreed to appear on it."""
     found = visible_meeting(reader(), code)
     flat = [
@@ -211,7 +216,7 @@ def _speakers_list(found: Any) -> s.SpeakersList:
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.SpeakersListPage, **NOT_FOUND), tags=["floor"]
 )
-def speakers_lists(code: str, query: s.ListQuery) -> ResponseReturnValue:
+def speakers_lists(code: str, query: s.ListQuery) -> Answer:
     found = visible_meeting(reader(), code)
     page, cursor = window(lists_of(found.id), lambda item: item.id, query.cursor, query.limit)
     return page_body([_speakers_list(item) for item in page], cursor)
@@ -219,7 +224,7 @@ def speakers_lists(code: str, query: s.ListQuery) -> ResponseReturnValue:
 
 @bp.get(V1 + "/speakers/<int:list_id>")
 @spec.validate(resp=Answers(HTTP_200=s.SpeakersListDetail, **NOT_FOUND), tags=["floor"])
-def speakers_list(list_id: int) -> ResponseReturnValue:
+def speakers_list(list_id: int) -> Answer:
     """A list of speakers in its order: who has spoken, who is waiting."""
     found = list_by_id(list_id)
     visible_meeting(reader(), found.meeting.code)
@@ -246,7 +251,7 @@ def speakers_list(list_id: int) -> ResponseReturnValue:
 @spec.validate(
     query=s.StatementQuery, resp=Answers(HTTP_200=s.StatementPage, **NOT_FOUND), tags=["floor"]
 )
-def statements(code: str, query: s.StatementQuery) -> ResponseReturnValue:
+def statements(code: str, query: s.StatementQuery) -> Answer:
     """Statements everyone may read: delivered, or sent in advance without an embargo."""
     found = visible_meeting(reader(), code)
     state = state_by_code(query.state.upper()) if query.state else None
@@ -280,7 +285,7 @@ def statements(code: str, query: s.StatementQuery) -> ResponseReturnValue:
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.PublicReportPage, **COMMON), tags=["reports"]
 )
-def reports(query: s.ListQuery) -> ResponseReturnValue:
+def reports(query: s.ListQuery) -> Answer:
     """National reports their States published, every cycle."""
     rows = [
         (report_id, state, entry.cycle)
@@ -310,7 +315,7 @@ def reports(query: s.ListQuery) -> ResponseReturnValue:
 
 @bp.get(V1 + "/reports/rates")
 @spec.validate(resp=Answers(HTTP_200=list[s.SubmissionRate], **COMMON), tags=["reports"])
-def report_rates() -> ResponseReturnValue:
+def report_rates() -> Answer:
     """How many Member States reported, for each reporting cycle."""
     return [
         s.SubmissionRate(
@@ -328,7 +333,7 @@ def _money(value: Any) -> s.Money:
 
 @bp.get(V1 + "/fund")
 @spec.validate(resp=Answers(HTTP_200=s.FundFigures, **COMMON), tags=["fund"])
-def fund() -> ResponseReturnValue:
+def fund() -> Answer:
     """What the fund received, from whom (anonymous donors in a total), and what is available."""
     figures = fund_queries.public_fund()
     return s.FundFigures(
@@ -347,18 +352,16 @@ def reference() -> ResponseReturnValue:
     (drawn on the server: no script, nothing from elsewhere)."""
     from flask import render_template
 
-    if getattr(spec, "app", None) is None:
-        spec.app = current_app._get_current_object()  # type: ignore[attr-defined]
-    document = spec.spec
+    described = document(current_app._get_current_object())  # type: ignore[attr-defined]
     operations = [
         (path, method.upper(), operation)
-        for path, item in sorted(document.get("paths", {}).items())
+        for path, item in sorted(described.get("paths", {}).items())
         for method, operation in item.items()
         if method in ("get", "post", "put", "patch", "delete")
     ]
     return render_template(
         "api/reference.html",
-        document=document,
+        document=described,
         operations=operations,
-        schemas=document.get("components", {}).get("schemas", {}),
+        schemas=described.get("components", {}).get("schemas", {}),
     )
