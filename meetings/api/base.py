@@ -66,6 +66,16 @@ spec = SpecTree(
 )
 
 
+NEEDS_TOKEN: set[str] = set()  # endpoints that answer 401 to a request without a token
+
+
+def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark an operation as needing a token: without one it answers 401 before its input is
+    even read."""
+    NEEDS_TOKEN.add(f"api.{view.__name__}")
+    return view
+
+
 def authenticate_request() -> None:
     """The token in ``Authorization: Bearer …``, if any (cookies are never read by the API)."""
     g.api_token = None
@@ -73,6 +83,8 @@ def authenticate_request() -> None:
         return  # the account's token pages: a logged-in person, as everywhere else
     header = request.headers.get("Authorization", "")
     if not header:
+        if request.endpoint in NEEDS_TOKEN:
+            raise Unauthenticated(_("Send a personal access token: Authorization: Bearer <token>."))
         return
     kind, _space, secret = header.partition(" ")
     if kind.lower() != "bearer" or not secret.strip():

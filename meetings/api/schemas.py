@@ -245,7 +245,7 @@ class NewRegistration(Strict):
     courtesy_title: str = Field("", max_length=30)
     given_names: str = Field(min_length=1, max_length=120)
     family_name: str = Field(min_length=1, max_length=120)
-    functional_title: str = Field("", max_length=200)
+    functional_title: str = Field(min_length=1, max_length=200, description="e.g. Counsellor.")
     gender: Gender
     email: str = Field(min_length=3, max_length=254)
     phone: str = Field("", max_length=40)

@@ -13,12 +13,21 @@ from flask_babel import gettext as _
 from spectree import Response as Answers
 
 from meetings.api import schemas as s
-from meetings.api.base import Answer, acting, decode_cursor, encode_cursor, page_body, spec, window
+from meetings.api.base import (
+    Answer,
+    acting,
+    decode_cursor,
+    encode_cursor,
+    page_body,
+    spec,
+    token_required,
+    window,
+)
 from meetings.api.models import Scope
 from meetings.api.views import NOT_FOUND, V1, bp
 from meetings.auth.permissions import Permission, has_permission
 from meetings.errors import NotFound
-from meetings.extensions import db
+from meetings.extensions import csrf, db
 from meetings.fund import lists as fund_lists
 from meetings.fund import queries as fund_queries
 from meetings.fund import receipts
@@ -40,6 +49,7 @@ AUTHORISED = {**NOT_FOUND, "HTTP_403": s.Problem}
 
 @bp.get(V1 + "/me")
 @spec.validate(resp=Answers(HTTP_200=s.Me, **AUTHORISED), tags=["account"], security=TOKEN)
+@token_required
 def me() -> Answer:
     """Who the token acts for, and what the token may do."""
     user = acting(*Scope)
@@ -76,6 +86,7 @@ def _registration(row: Registration, delegation: str) -> s.Registration:
     tags=["registrations"],
     security=TOKEN,
 )
+@token_required
 def registrations(code: str, query: s.ListQuery) -> Answer:
     """A focal point: its delegation's registrations. The secretariat: every registration."""
     user = acting(Scope.READ, Scope.REGISTRATIONS)
@@ -98,12 +109,14 @@ def registrations(code: str, query: s.ListQuery) -> Answer:
 
 
 @bp.post(V1 + "/meetings/<code>/registrations")
+@csrf.exempt  # a token is not sent by a browser on its own, and cookies are never read here
 @spec.validate(
     json=s.NewRegistration,
     resp=Answers(HTTP_201=s.Registration, **AUTHORISED),
     tags=["registrations"],
     security=TOKEN,
 )
+@token_required
 def register(code: str, json: s.NewRegistration) -> Answer:
     """A focal point registers a member of its delegation (approved at once, as on the page)."""
     user = acting(Scope.REGISTRATIONS)
@@ -135,9 +148,11 @@ def register(code: str, json: s.NewRegistration) -> Answer:
 
 
 @bp.post(V1 + "/registrations/<int:registration_id>/approve")
+@csrf.exempt
 @spec.validate(
     resp=Answers(HTTP_200=s.Registration, **AUTHORISED), tags=["registrations"], security=TOKEN
 )
+@token_required
 def approve(registration_id: int) -> Answer:
     """A focal point approves a registration of its delegation (the first stage)."""
     user = acting(Scope.REGISTRATIONS)
@@ -156,6 +171,7 @@ def approve(registration_id: int) -> Answer:
     tags=["registrations"],
     security=TOKEN,
 )
+@token_required
 def check_ins(code: str, query: s.ListQuery) -> Answer:
     """The secretariat: accredited registrations and when each person checked in."""
     user = acting(Scope.READ)
@@ -194,6 +210,7 @@ def _money(value: Any) -> s.Money:
     tags=["fund"],
     security=TOKEN,
 )
+@token_required
 def contributions(query: s.ListQuery) -> Answer:
     """A donor's own contributions, each with its receipt once the money is received."""
     user = acting(Scope.FUND)
@@ -222,6 +239,7 @@ def contributions(query: s.ListQuery) -> Answer:
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt")
 @spec.validate(resp=Answers(HTTP_200=s.Receipt, **AUTHORISED), tags=["fund"], security=TOKEN)
+@token_required
 def receipt(contribution_id: int) -> Answer:
     user = acting(Scope.FUND)
     found = receipts.receipt_for(user, contribution_id)
@@ -238,6 +256,7 @@ def receipt(contribution_id: int) -> Answer:
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt.pdf")
 @spec.validate(resp=Answers(HTTP_200=None, **AUTHORISED), tags=["fund"], security=TOKEN)
+@token_required
 def receipt_pdf(contribution_id: int) -> Answer:
     """The receipt as the PDF the donor's page offers."""
     user = acting(Scope.FUND)
@@ -258,6 +277,7 @@ def receipt_pdf(contribution_id: int) -> Answer:
     tags=["fund"],
     security=TOKEN,
 )
+@token_required
 def applications(query: s.ListQuery) -> Answer:
     """Sponsorship applications with their score and award: for fund administrators."""
     user = acting(Scope.FUND)
@@ -287,6 +307,7 @@ def applications(query: s.ListQuery) -> Answer:
     tags=["fund"],
     security=TOKEN,
 )
+@token_required
 def ledger(query: s.ListQuery) -> Answer:
     """The fund's ledger in the order entries were posted (append-only: a cursor never skips)."""
     user = acting(Scope.FUND)

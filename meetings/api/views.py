@@ -22,7 +22,7 @@ from meetings.api.base import (
     spec,
     window,
 )
-from meetings.extensions import csrf, limiter
+from meetings.extensions import limiter
 from meetings.floor import presenting, speakers
 from meetings.floor.lists import list_by_id, lists_of
 from meetings.floor.statement_queries import StatementFilter, public_statements
@@ -38,7 +38,6 @@ from meetings.schedule.versions import ScheduleStamp
 
 V1 = "/api/v1"
 bp = Blueprint("api", __name__)  # JSON under /api/v1; the account's token pages beside it
-csrf.exempt(bp)  # a token is not sent by a browser on its own: there is nothing to forge
 bp.before_request(authenticate_request)  # for /api/ paths only (it says so itself)
 
 COMMON = {

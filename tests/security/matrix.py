@@ -43,6 +43,8 @@ REPORT_A = _row("login 403 ok 404 403 403 403 403")
 # The nominee's own page of an award: the nominee (not among the roles) and nobody else.
 NOMINEE = _row("login 404 404 404 404 404 404 404")
 REPORTS = _row("login 403 403 403 403 ok  ok  ok")
+# The JSON API with a session cookie and no token: 401 for everyone.
+TOKEN_ONLY = _row("login login login login login login login login")
 
 EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     # pages anyone may see or use
@@ -92,6 +94,36 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("floor_manage.side_events_review", "GET"): SECRETARIAT,
     ("floor_manage.side_events_review", "POST"): SECRETARIAT,
     ("floor_manage.decide_side_event", "POST"): SECRETARIAT,
+    # The JSON API reads no cookie: with a session and no token, every operation that needs a
+    # token answers 401 (read here as "login"); what anyone may read is read. The token
+    # matrix (tests/api/test_token_matrix.py) holds what each token holder gets.
+    ("api.openapi", "GET"): PUBLIC,
+    ("api.reference", "GET"): PUBLIC,
+    ("api.meetings", "GET"): PUBLIC,
+    ("api.meeting", "GET"): PUBLIC,
+    ("api.sittings", "GET"): PUBLIC,
+    ("api.rooms", "GET"): PUBLIC,
+    ("api.participants", "GET"): PUBLIC,
+    ("api.speakers_lists", "GET"): PUBLIC,
+    ("api.speakers_list", "GET"): PUBLIC,
+    ("api.statements", "GET"): PUBLIC,
+    ("api.reports", "GET"): PUBLIC,
+    ("api.report_rates", "GET"): PUBLIC,
+    ("api.fund", "GET"): PUBLIC,
+    ("api.me", "GET"): TOKEN_ONLY,
+    ("api.registrations", "GET"): TOKEN_ONLY,
+    ("api.register", "POST"): TOKEN_ONLY,
+    ("api.approve", "POST"): TOKEN_ONLY,
+    ("api.check_ins", "GET"): TOKEN_ONLY,
+    ("api.contributions", "GET"): TOKEN_ONLY,
+    ("api.receipt", "GET"): TOKEN_ONLY,
+    ("api.receipt_pdf", "GET"): TOKEN_ONLY,
+    ("api.applications", "GET"): TOKEN_ONLY,
+    ("api.ledger", "GET"): TOKEN_ONLY,
+    ("api.tokens_page", "GET"): LOGGED_IN,
+    ("api.tokens_page", "POST"): LOGGED_IN,
+    # focal point A's token: nobody else learns it exists
+    ("api.revoke_token", "POST"): _row("login 404 ok 404 404 404 404 404"),
     ("reporting.index", "GET"): PUBLIC,
     ("reporting.report", "GET"): _row("404 404 ok 404 404 404 404 404"),
     ("reporting.report_pdf", "GET"): _row("404 404 ok 404 404 404 404 404"),

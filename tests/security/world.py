@@ -254,6 +254,9 @@ def build() -> World:
     focal_b = accounts["focal point B"]
     assert focal_b is not None
     floor = _floor(meeting, sitting, focal_a, focal_b, secretariat)
+    from meetings.api import tokens
+
+    api_token, _secret = tokens.create(focal_a, "Mission tool", ["read"], 30)
     message_id = db.session.scalar(sa.select(sa.func.min(OutboxMessage.id)))
     assert message_id is not None
     assert own.delegation_id == delegation.id
@@ -288,6 +291,7 @@ def build() -> World:
             "item_id": need,
             "attachment_id": _attachment_of(report),
             **floor,
+            "token_id": api_token.id,
             "answer": "agree",
             "reply": "withdraw",
             "decision": "decline",
