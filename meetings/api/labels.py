@@ -10,7 +10,7 @@ SCOPE_LABELS = labels(
     {
         Scope.READ: _l("Read: registrations, check-ins, your national reports"),
         Scope.REGISTRATIONS: _l("Registrations: register and approve your delegation"),
-        Scope.REPORTS: _l("National reports"),
+        Scope.REPORTS: _l("National reports: your State's reports for each cycle"),
         Scope.FUND: _l("Fund: contributions and receipts, applications, the ledger"),
     },
 )

@@ -183,6 +183,22 @@ class PublicReportPage(BaseModel):
     next_cursor: str | None
 
 
+class OwnReport(BaseModel):
+    id: int
+    meeting: str
+    version: int
+    status: str
+    public: bool
+    submitted_at: datetime | None
+    missing_sections: list[str]
+    url: str
+
+
+class OwnReportPage(BaseModel):
+    items: list[OwnReport]
+    next_cursor: str | None
+
+
 class SubmissionRate(BaseModel):
     meeting: str
     submitted: int

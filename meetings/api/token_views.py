@@ -24,7 +24,7 @@ from meetings.api.base import (
     window,
 )
 from meetings.api.models import Scope
-from meetings.api.views import NOT_FOUND, V1, bp
+from meetings.api.views import NOT_FOUND, V1, api_limit, bp
 from meetings.auth.permissions import Permission, has_permission
 from meetings.errors import NotFound
 from meetings.extensions import csrf, db
@@ -40,6 +40,7 @@ from meetings.registration.queries import (
     registrations_after,
 )
 from meetings.registration.workflow import transition
+from meetings.reporting import cycles, reports
 from meetings.schedule.services import visible_meeting
 from meetings.sponsorship.queries import applications_after
 
@@ -48,6 +49,7 @@ AUTHORISED = {**NOT_FOUND, "HTTP_403": s.Problem}
 
 
 @bp.get(V1 + "/me")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=s.Me, **AUTHORISED), tags=["account"], security=TOKEN)
 @token_required
 def me() -> Answer:
@@ -80,6 +82,7 @@ def _registration(row: Registration, delegation: str) -> s.Registration:
 
 
 @bp.get(V1 + "/meetings/<code>/registrations")
+@api_limit
 @spec.validate(
     query=s.ListQuery,
     resp=Answers(HTTP_200=s.RegistrationPage, **AUTHORISED),
@@ -109,6 +112,7 @@ def registrations(code: str, query: s.ListQuery) -> Answer:
 
 
 @bp.post(V1 + "/meetings/<code>/registrations")
+@api_limit
 @csrf.exempt  # a token is not sent by a browser on its own, and cookies are never read here
 @spec.validate(
     json=s.NewRegistration,
@@ -148,6 +152,7 @@ def register(code: str, json: s.NewRegistration) -> Answer:
 
 
 @bp.post(V1 + "/registrations/<int:registration_id>/approve")
+@api_limit
 @csrf.exempt
 @spec.validate(
     resp=Answers(HTTP_200=s.Registration, **AUTHORISED), tags=["registrations"], security=TOKEN
@@ -165,6 +170,7 @@ def approve(registration_id: int) -> Answer:
 
 
 @bp.get(V1 + "/meetings/<code>/check-ins")
+@api_limit
 @spec.validate(
     query=s.ListQuery,
     resp=Answers(HTTP_200=s.CheckInPage, **AUTHORISED),
@@ -204,6 +210,7 @@ def _money(value: Any) -> s.Money:
 
 
 @bp.get(V1 + "/me/contributions")
+@api_limit
 @spec.validate(
     query=s.ListQuery,
     resp=Answers(HTTP_200=s.ContributionPage, **AUTHORISED),
@@ -238,6 +245,7 @@ def contributions(query: s.ListQuery) -> Answer:
 
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=s.Receipt, **AUTHORISED), tags=["fund"], security=TOKEN)
 @token_required
 def receipt(contribution_id: int) -> Answer:
@@ -255,6 +263,7 @@ def receipt(contribution_id: int) -> Answer:
 
 
 @bp.get(V1 + "/me/contributions/<int:contribution_id>/receipt.pdf")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=None, **AUTHORISED), tags=["fund"], security=TOKEN)
 @token_required
 def receipt_pdf(contribution_id: int) -> Answer:
@@ -271,6 +280,7 @@ def receipt_pdf(contribution_id: int) -> Answer:
 
 
 @bp.get(V1 + "/fund/applications")
+@api_limit
 @spec.validate(
     query=s.ListQuery,
     resp=Answers(HTTP_200=s.ApplicationPage, **AUTHORISED),
@@ -301,6 +311,7 @@ def applications(query: s.ListQuery) -> Answer:
 
 
 @bp.get(V1 + "/fund/ledger")
+@api_limit
 @spec.validate(
     query=s.ListQuery,
     resp=Answers(HTTP_200=s.LedgerPage, **AUTHORISED),
@@ -329,4 +340,39 @@ def ledger(query: s.ListQuery) -> Answer:
             for e in rows
         ],
         encode_cursor(rows[-1].sequence) if more and rows else None,
+    )
+
+
+@bp.get(V1 + "/me/reports")
+@api_limit
+@spec.validate(
+    query=s.ListQuery,
+    resp=Answers(HTTP_200=s.OwnReportPage, **AUTHORISED),
+    tags=["reports"],
+    security=TOKEN,
+)
+@token_required
+def my_reports(query: s.ListQuery) -> Answer:
+    """A State's focal point: its national report for each reporting cycle (the draft being
+    written, else the one submitted), with the sections still to answer."""
+    user = acting(Scope.REPORTS, Scope.READ)
+    state_id = reports.state_of(user)
+    standing = sorted(reports.current_by_cycle(state_id).values(), key=lambda r: r.id)
+    page, cursor = window(standing, lambda r: r.id, query.cursor, query.limit)
+    codes = {c.id: c.meeting.code for c in cycles.cycles()}
+    return page_body(
+        [
+            s.OwnReport(
+                id=r.id,
+                meeting=codes.get(r.cycle_id, ""),
+                version=r.version,
+                status=r.status.value,
+                public=r.public,
+                submitted_at=r.submitted_at,
+                missing_sections=reports.missing(r),
+                url=url_for("reporting_focal.report", report_id=r.id, _external=True),
+            )
+            for r in page
+        ],
+        cursor,
     )

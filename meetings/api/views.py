@@ -54,10 +54,12 @@ def _api_key() -> str:
     return "api-token:" + header[-16:] if header else "api-address:" + (request.remote_addr or "")
 
 
-limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=_api_key)(bp)
+# Each operation carries the limit (this site checks limits in the routes' decorators only).
+api_limit = limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=_api_key)
 
 
 @bp.get(V1 + "/openapi.json")
+@api_limit
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 document, generated from the operations and their schemas."""
     return document(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -78,6 +80,7 @@ def _meeting(meeting: Any, version: str) -> s.Meeting:
 
 
 @bp.get(V1 + "/meetings")
+@api_limit
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.MeetingPage, **COMMON), tags=["programme"]
 )
@@ -110,6 +113,7 @@ def _versioned(body: dict[str, Any], stamp: ScheduleStamp) -> Response:
 
 
 @bp.get(V1 + "/meetings/<code>")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=s.Meeting, HTTP_304=None, **NOT_FOUND), tags=["programme"])
 def meeting(code: str) -> Answer:
     """One meeting; its ETag is the programme's version (send If-None-Match for a 304)."""
@@ -122,6 +126,7 @@ def meeting(code: str) -> Answer:
 
 
 @bp.get(V1 + "/meetings/<code>/sittings")
+@api_limit
 @spec.validate(
     query=s.SittingQuery,
     resp=Answers(HTTP_200=s.SittingPage, HTTP_304=None, **NOT_FOUND),
@@ -160,6 +165,7 @@ def sittings(code: str, query: s.SittingQuery) -> Answer:
 
 
 @bp.get(V1 + "/rooms")
+@api_limit
 @spec.validate(query=s.ListQuery, resp=Answers(HTTP_200=s.RoomPage, **COMMON), tags=["programme"])
 def rooms(query: s.ListQuery) -> Answer:
     found = sorted(schedule_rooms.rooms(), key=lambda r: r.id)
@@ -171,6 +177,7 @@ def rooms(query: s.ListQuery) -> Answer:
 
 
 @bp.get(V1 + "/meetings/<code>/participants")
+@api_limit
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.ParticipantPage, **NOT_FOUND), tags=["participants"]
 )
@@ -212,6 +219,7 @@ def _speakers_list(found: Any) -> s.SpeakersList:
 
 
 @bp.get(V1 + "/meetings/<code>/speakers")
+@api_limit
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.SpeakersListPage, **NOT_FOUND), tags=["floor"]
 )
@@ -222,6 +230,7 @@ def speakers_lists(code: str, query: s.ListQuery) -> Answer:
 
 
 @bp.get(V1 + "/speakers/<int:list_id>")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=s.SpeakersListDetail, **NOT_FOUND), tags=["floor"])
 def speakers_list(list_id: int) -> Answer:
     """A list of speakers in its order: who has spoken, who is waiting."""
@@ -247,6 +256,7 @@ def speakers_list(list_id: int) -> Answer:
 
 
 @bp.get(V1 + "/meetings/<code>/statements")
+@api_limit
 @spec.validate(
     query=s.StatementQuery, resp=Answers(HTTP_200=s.StatementPage, **NOT_FOUND), tags=["floor"]
 )
@@ -281,6 +291,7 @@ def statements(code: str, query: s.StatementQuery) -> Answer:
 
 
 @bp.get(V1 + "/reports")
+@api_limit
 @spec.validate(
     query=s.ListQuery, resp=Answers(HTTP_200=s.PublicReportPage, **COMMON), tags=["reports"]
 )
@@ -313,6 +324,7 @@ def reports(query: s.ListQuery) -> Answer:
 
 
 @bp.get(V1 + "/reports/rates")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=list[s.SubmissionRate], **COMMON), tags=["reports"])
 def report_rates() -> Answer:
     """How many Member States reported, for each reporting cycle."""
@@ -331,6 +343,7 @@ def _money(value: Any) -> s.Money:
 
 
 @bp.get(V1 + "/fund")
+@api_limit
 @spec.validate(resp=Answers(HTTP_200=s.FundFigures, **COMMON), tags=["fund"])
 def fund() -> Answer:
     """What the fund received, from whom (anonymous donors in a total), and what is available."""
@@ -346,6 +359,7 @@ def fund() -> Answer:
 
 
 @bp.get(V1 + "/reference")
+@api_limit
 def reference() -> ResponseReturnValue:
     """The OpenAPI document as a page: each operation, its parameters, answers and schemas
     (drawn on the server: no script, nothing from elsewhere)."""

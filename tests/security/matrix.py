@@ -120,6 +120,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("api.receipt_pdf", "GET"): TOKEN_ONLY,
     ("api.applications", "GET"): TOKEN_ONLY,
     ("api.ledger", "GET"): TOKEN_ONLY,
+    ("api.my_reports", "GET"): TOKEN_ONLY,
     ("api.tokens_page", "GET"): LOGGED_IN,
     ("api.tokens_page", "POST"): LOGGED_IN,
     # focal point A's token: nobody else learns it exists

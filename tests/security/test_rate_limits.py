@@ -130,3 +130,20 @@ def test_gunicorn_workers_share_one_count_through_redis(
             )
             statuses.append(answer.status_code)
     assert statuses == [422] * 5 + [429] * 7
+
+
+def test_the_api_is_limited_per_token_with_a_problem_and_retry_after(
+    database_url: str, tmp_path: Path
+) -> None:
+    app = _limited(database_url, tmp_path, API_RATE_LIMIT="3 per minute")
+    try:
+        client = app.test_client()
+        answers = [client.get("/api/v1/rooms") for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        refused = answers[-1]
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert refused.json["type"].endswith("/too-many-requests")
+        assert int(refused.headers["Retry-After"]) > 0
+    finally:
+        limiter.reset()
+        limiter.enabled = False
