@@ -151,6 +151,19 @@ def window(
     return page, encode_cursor(key(page[-1])) if more and page else None
 
 
+def fetched(
+    read: Callable[[int | None, int], list[T]],
+    key: Callable[[T], int],
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[T], str | None]:
+    """One page read by ``read(after, how_many)`` in the database (one more row than the page,
+    to know whether another page follows) and the cursor of the next page."""
+    rows = read(decode_cursor(cursor), limit + 1)
+    page = rows[:limit]
+    return page, encode_cursor(key(page[-1])) if len(rows) > limit and page else None
+
+
 def page_body(items: Sequence[BaseModel], next_cursor: str | None) -> dict[str, Any]:
     return {"items": [item.model_dump(mode="json") for item in items], "next_cursor": next_cursor}
 

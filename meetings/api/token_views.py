@@ -16,8 +16,7 @@ from meetings.api import schemas as s
 from meetings.api.base import (
     Answer,
     acting,
-    decode_cursor,
-    encode_cursor,
+    fetched,
     page_body,
     spec,
     token_required,
@@ -95,15 +94,14 @@ def registrations(code: str, query: s.ListQuery) -> Answer:
     user = acting(Scope.READ, Scope.REGISTRATIONS)
     meeting = visible_meeting(user, code)
     if has_permission(user, Permission.MANAGE_REGISTRATIONS):
-        rows = registrations_after(
-            user,
-            RegistrationFilter(meeting_id=meeting.id),
-            decode_cursor(query.cursor),
-            query.limit + 1,
+        rows, cursor = fetched(
+            lambda after, count: registrations_after(
+                user, RegistrationFilter(meeting_id=meeting.id), after, count
+            ),
+            lambda r: r.id,
+            query.cursor,
+            query.limit,
         )
-        more = len(rows) > query.limit
-        rows = rows[: query.limit]
-        cursor = encode_cursor(rows[-1].id) if more and rows else None
         return page_body([_registration(r, r.delegation.name) for r in rows], cursor)
     delegation = registration.focal_point_delegation(user, meeting)
     members = sorted(delegation_members(delegation), key=lambda r: r.id)
@@ -182,14 +180,13 @@ def check_ins(code: str, query: s.ListQuery) -> Answer:
     """The secretariat: accredited registrations and when each person checked in."""
     user = acting(Scope.READ)
     meeting = visible_meeting(user, code)
-    rows = registrations_after(
-        user,
-        RegistrationFilter(meeting_id=meeting.id, status=RegistrationStatus.ACCREDITED),
-        decode_cursor(query.cursor),
-        query.limit + 1,
+    accredited = RegistrationFilter(meeting_id=meeting.id, status=RegistrationStatus.ACCREDITED)
+    rows, cursor = fetched(
+        lambda after, count: registrations_after(user, accredited, after, count),
+        lambda r: r.id,
+        query.cursor,
+        query.limit,
     )
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
     return page_body(
         [
             s.CheckIn(
@@ -201,7 +198,7 @@ def check_ins(code: str, query: s.ListQuery) -> Answer:
             )
             for r in rows
         ],
-        encode_cursor(rows[-1].id) if more and rows else None,
+        cursor,
     )
 
 
@@ -291,9 +288,12 @@ def receipt_pdf(contribution_id: int) -> Answer:
 def applications(query: s.ListQuery) -> Answer:
     """Sponsorship applications with their score and award: for fund administrators."""
     user = acting(Scope.FUND)
-    rows = applications_after(user, decode_cursor(query.cursor), query.limit + 1)
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, cursor = fetched(
+        lambda after, count: applications_after(user, after, count),
+        lambda row: row.application.id,
+        query.cursor,
+        query.limit,
+    )
     return page_body(
         [
             s.Application(
@@ -306,7 +306,7 @@ def applications(query: s.ListQuery) -> Answer:
             )
             for row in rows
         ],
-        encode_cursor(rows[-1].application.id) if more and rows else None,
+        cursor,
     )
 
 
@@ -322,9 +322,12 @@ def applications(query: s.ListQuery) -> Answer:
 def ledger(query: s.ListQuery) -> Answer:
     """The fund's ledger in the order entries were posted (append-only: a cursor never skips)."""
     user = acting(Scope.FUND)
-    rows = fund_lists.entries_after(user, decode_cursor(query.cursor), query.limit + 1)
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, cursor = fetched(
+        lambda after, count: fund_lists.entries_after(user, after, count),
+        lambda e: e.sequence,
+        query.cursor,
+        query.limit,
+    )
     return page_body(
         [
             s.LedgerEntry(
@@ -339,7 +342,7 @@ def ledger(query: s.ListQuery) -> Answer:
             )
             for e in rows
         ],
-        encode_cursor(rows[-1].sequence) if more and rows else None,
+        cursor,
     )
 
 
