@@ -358,8 +358,7 @@ def fund() -> Answer:
     ).model_dump(mode="json")
 
 
-@bp.get(V1 + "/reference")
-@api_limit
+@bp.get("/developers/api")
 def reference() -> ResponseReturnValue:
     """The OpenAPI document as a page: each operation, its parameters, answers and schemas
     (drawn on the server: no script, nothing from elsewhere)."""

@@ -78,7 +78,7 @@ def test_the_openapi_document_is_3_1_and_its_reference_page_is_served(api) -> No
     assert "/api/v1/meetings/{code}/sittings" in document["paths"]
     secured = document["paths"]["/api/v1/me"]["get"]
     assert secured["security"] == [{"token": []}]
-    page = api.get("/api/v1/reference").get_data(as_text=True)
+    page = api.get("/developers/api").get_data(as_text=True)
     assert "GET /api/v1/meetings/{code}/sittings" in page
     assert "cdn" not in page.lower()
 
