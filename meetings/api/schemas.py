@@ -4,7 +4,7 @@ document is generated from these; the contract tests hold every response to them
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +46,11 @@ class ListQuery(Strict):
 class Money(BaseModel):
     amount_minor: int = Field(description="In the currency's minor units (cents).")
     currency: str = Field(min_length=3, max_length=3)
+
+    @classmethod
+    def of(cls, value: Any) -> Money:
+        """From the application's money (meetings.money.Money)."""
+        return cls(amount_minor=value.amount, currency=value.currency)
 
 
 # --- the programme -------------------------------------------------------------------------------
@@ -173,8 +178,6 @@ class PublicReport(BaseModel):
     state: str
     state_code: str
     meeting: str
-    version: int
-    submitted_at: datetime | None
     url: str
 
 

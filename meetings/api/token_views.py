@@ -6,9 +6,7 @@ owner: the same permissions, rules, audit log."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, render_template, url_for
+from flask import Response, g, render_template, url_for
 from flask_babel import gettext as _
 from spectree import Response as Answers
 
@@ -32,6 +30,7 @@ from meetings.fund import queries as fund_queries
 from meetings.fund import receipts
 from meetings.fund.donors import donor_of
 from meetings.registration import services as registration
+from meetings.registration.access import registration_for
 from meetings.registration.models import Registration, RegistrationStatus
 from meetings.registration.queries import (
     RegistrationFilter,
@@ -54,8 +53,6 @@ AUTHORISED = {**NOT_FOUND, "HTTP_403": s.Problem}
 def me() -> Answer:
     """Who the token acts for, and what the token may do."""
     user = acting(*Scope)
-    from flask import g
-
     token = g.api_token
     return s.Me(
         id=user.id,
@@ -159,8 +156,6 @@ def register(code: str, json: s.NewRegistration) -> Answer:
 def approve(registration_id: int) -> Answer:
     """A focal point approves a registration of its delegation (the first stage)."""
     user = acting(Scope.REGISTRATIONS)
-    from meetings.registration.access import registration_for
-
     found = registration_for(user, registration_id)
     transition(user, found, RegistrationStatus.APPROVED)
     db.session.commit()
@@ -202,10 +197,6 @@ def check_ins(code: str, query: s.ListQuery) -> Answer:
     )
 
 
-def _money(value: Any) -> s.Money:
-    return s.Money(amount_minor=value.amount, currency=value.currency)
-
-
 @bp.get(V1 + "/me/contributions")
 @api_limit
 @spec.validate(
@@ -227,7 +218,7 @@ def contributions(query: s.ListQuery) -> Answer:
         [
             s.Contribution(
                 id=c.id,
-                amount=_money(c.amount),
+                amount=s.Money.of(c.amount),
                 status=c.status.value,
                 method=c.method.value,
                 value_date=c.value_date,
@@ -252,7 +243,7 @@ def receipt(contribution_id: int) -> Answer:
         contribution_id=found.id,
         receipt_number=found.receipt_label,
         donor=found.donor.name,
-        amount=_money(found.amount),
+        amount=s.Money.of(found.amount),
         usd_amount_minor=found.usd_amount_minor,
         value_date=found.value_date,
         pdf=url_for(".receipt_pdf", contribution_id=found.id, _external=True),
@@ -302,7 +293,7 @@ def applications(query: s.ListQuery) -> Answer:
                 state=row.application.state.display_name,
                 status=row.status.value,
                 score=row.score,
-                award=_money(row.award.total) if row.award is not None else None,
+                award=s.Money.of(row.award.total) if row.award is not None else None,
             )
             for row in rows
         ],

@@ -234,13 +234,10 @@ def speakers_lists(code: str, query: s.ListQuery) -> Answer:
 @spec.validate(resp=Answers(HTTP_200=s.SpeakersListDetail, **NOT_FOUND), tags=["floor"])
 def speakers_list(list_id: int) -> Answer:
     """A list of speakers in its order: who has spoken, who is waiting."""
-    found = list_by_id(list_id)
+    found = list_by_id(list_id, with_sittings=True)
     visible_meeting(reader(), found.meeting.code)
-    from meetings.floor.lists import lists_of as with_sittings
-
-    summary = next(item for item in with_sittings(found.meeting_id) if item.id == found.id)
     return s.SpeakersListDetail(
-        **_speakers_list(summary).model_dump(),
+        **_speakers_list(found).model_dump(),
         speakers=[
             s.Speaker(
                 place=row["place"],
@@ -313,8 +310,6 @@ def reports(query: s.ListQuery) -> Answer:
                 state=state.display_name,
                 state_code=state.alpha2,
                 meeting=cycle.meeting.code,
-                version=1,
-                submitted_at=None,
                 url=url_for("reporting.report", report_id=report_id, _external=True),
             )
             for report_id, state, cycle in page
@@ -338,10 +333,6 @@ def report_rates() -> Answer:
     ]
 
 
-def _money(value: Any) -> s.Money:
-    return s.Money(amount_minor=value.amount, currency=value.currency)
-
-
 @bp.get(V1 + "/fund")
 @api_limit
 @spec.validate(resp=Answers(HTTP_200=s.FundFigures, **COMMON), tags=["fund"])
@@ -349,11 +340,11 @@ def fund() -> Answer:
     """What the fund received, from whom (anonymous donors in a total), and what is available."""
     figures = fund_queries.public_fund()
     return s.FundFigures(
-        given=_money(figures.given),
-        available=_money(figures.balances.available),
-        paid_out=_money(figures.balances.disbursed),
-        donors=[s.DonorGiven(donor=t.donor.name, given=_money(t.given)) for t in figures.named],
-        anonymous=_money(figures.anonymous),
+        given=s.Money.of(figures.given),
+        available=s.Money.of(figures.balances.available),
+        paid_out=s.Money.of(figures.balances.disbursed),
+        donors=[s.DonorGiven(donor=t.donor.name, given=s.Money.of(t.given)) for t in figures.named],
+        anonymous=s.Money.of(figures.anonymous),
         anonymous_donors=figures.anonymous_count,
     ).model_dump(mode="json")
 

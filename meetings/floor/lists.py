@@ -23,8 +23,11 @@ SECRETARIAT = Permission.MANAGE_SCHEDULE
 SHORTEST, LONGEST = 30, 3600  # a speaker's time, in seconds
 
 
-def list_by_id(list_id: int) -> SpeakersList:
-    found = db.session.get(SpeakersList, list_id)
+def list_by_id(list_id: int, *, with_sittings: bool = False) -> SpeakersList:
+    query = sa.select(SpeakersList).where(SpeakersList.id == list_id)
+    if with_sittings:
+        query = query.options(selectinload(SpeakersList.sittings))
+    found = db.session.scalar(query)
     if found is None:
         raise NotFound(_("There is no such list of speakers."))
     return found

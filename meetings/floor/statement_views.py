@@ -114,9 +114,8 @@ def my_statements(code: str) -> ResponseReturnValue:
         typed = _typed()
 
         def call() -> Statement:
-            delegation = statements.delegation_for(actor, meeting, create=True)
-            if delegation is None:
-                abort(403)
+            delegation = statements.own_delegation(actor, meeting, create=True)
+            assert delegation is not None
             data = StatementData(
                 sitting_id=_number(typed["sitting"]),
                 agenda_item=typed["agenda_item"][:200],
@@ -132,9 +131,7 @@ def my_statements(code: str) -> ResponseReturnValue:
             if outcome:
                 return redirect(url_for(".my_statements", code=meeting.code))
             error = outcome.error
-    delegation = statements.delegation_for(actor, meeting)
-    if delegation is None and actor.focal_point_assignment is None:
-        abort(403)
+    delegation = statements.own_delegation(actor, meeting)
     return render_template(
         "floor/my_statements.html",
         meeting=meeting,
@@ -206,9 +203,8 @@ def statement_uploaders(code: str) -> ResponseReturnValue:
     chosen = {int(v) for v in request.form.getlist("allowed") if v.isdigit()}
 
     def call() -> None:
-        delegation = statements.delegation_for(actor, meeting, create=True)
-        if delegation is None:
-            abort(403)
+        delegation = statements.own_delegation(actor, meeting, create=True)
+        assert delegation is not None
         statements.choose_uploaders(actor, delegation, chosen)
 
     return act(

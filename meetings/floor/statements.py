@@ -330,6 +330,15 @@ def delegation_for(actor: User, meeting: Meeting, *, create: bool = False) -> De
     )
 
 
+def own_delegation(actor: User, meeting: Meeting, *, create: bool = False) -> Delegation | None:
+    """``delegation_for``, for someone who must have one: a focal point (whose delegation may
+    not exist yet unless ``create``) or an allowed delegate; PermissionDenied for anyone else."""
+    found = delegation_for(actor, meeting, create=create)
+    if found is None and (create or actor.focal_point_assignment is None):
+        raise PermissionDenied(_("Only the delegation uploads its statements."))
+    return found
+
+
 def uploaders_of(delegation: Delegation) -> set[int]:
     return set(
         db.session.scalars(

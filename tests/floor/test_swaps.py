@@ -108,21 +108,13 @@ def test_only_the_proposer_or_the_secretariat_withdraws() -> None:
     assert swap.status is SwapStatus.WITHDRAWN
 
 
-_ACTIONS = {
-    SwapStatus.DONE: "agree",
-    SwapStatus.DECLINED: "decline",
-    SwapStatus.WITHDRAWN: "withdraw",
-    SwapStatus.LAPSED: "lapse",
-}
-
-
 @pytest.mark.parametrize(
     ("source", "target"),
     [(s, t) for s in SwapStatus for t in SwapStatus if t is not SwapStatus.PROPOSED],
 )
 def test_the_table_of_a_swaps_course(source: SwapStatus, target: SwapStatus) -> None:
     """Each move the table allows happens through the service; each it forbids is refused."""
-    desk, found, people, rows = _three()
+    desk, _found, people, rows = _three()
     swap = swaps.propose(people["GH"], rows["GH"], rows["KE"])
     swap.status = source
     db.session.flush()
@@ -144,8 +136,6 @@ def test_the_table_of_a_swaps_course(source: SwapStatus, target: SwapStatus) -> 
     else:
         with pytest.raises(DomainError, match="already been settled"):
             act()
-    assert _ACTIONS[target]
-    assert found
 
 
 @pytest.mark.concurrency
